@@ -1,0 +1,1 @@
+//! giantstep-hermite (under construction).

@@ -1,0 +1,1 @@
+//! giantstep-risk (under construction).

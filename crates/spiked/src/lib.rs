@@ -1,0 +1,1 @@
+//! giantstep-spiked (under construction).

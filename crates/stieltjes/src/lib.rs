@@ -1,0 +1,1 @@
+//! giantstep-stieltjes (under construction).

@@ -1,0 +1,1 @@
+//! giantstep: integration of the kernels.
