@@ -1,1 +1,24 @@
-//! giantstep: integration of the kernels.
+//! # giantstep
+//!
+//! Integration of the giantstep kernels: one experiment description ([`config`]), experiments
+//! returning plain serde data, figures ([`plot`]), the report and the theory-vs-simulation
+//! verification table. The `giantstep` binary is the command-line front end.
+//!
+//! Modules:
+//! - [`config`]: the experiment description and its validation;
+//! - [`parse`]: compact command-line notations (groups, complex points, grids);
+//! - [`stats`]: histograms, Kolmogorov distance, relative gaps;
+//! - [`plot`]: figures as data, rendered to SVG and PNG;
+//! - [`progress`]: progress reporting;
+//! - [`table`]: the theory-vs-simulation table;
+//! - [`error`]: the error type.
+
+pub mod config;
+pub mod error;
+pub mod parse;
+pub mod plot;
+pub mod progress;
+pub mod stats;
+pub mod table;
+
+pub use error::{Error, Result};
