@@ -1,0 +1,428 @@
+//! The limiting density on the real axis, its right edge and its tail (THEORY.md §4).
+//!
+//! `ρ(x) = lim_{η↓0} Im m(x + iη)/π`. The sweep solves at `z_j = x_j + iη` with
+//! `η = eta_rel · scale` (`scale` = first moment of the spectrum; default `eta_rel = 1e-9`),
+//! walking along the grid with Newton warm starts (secant predictor from the two previous
+//! points). A point is accepted only if Newton converges and the solution is on the Herglotz
+//! branch (`Im q̃_a ≥ 0`, `Im δ(κ) ≥ 0`, see [`crate::spiked`]); otherwise it is recomputed
+//! from scratch by continuation from large `Im z` down to `η` ("restart").
+//!
+//! When `ψ > α` the atom `1 - α/ψ` at 0 is removed analytically: the density reported is
+//! `Im[m(z) + (1 - α/ψ)/z]/π`, so it integrates to `α/ψ` on `(0, ∞)`. Values that are
+//! negative by round-off (`|·| ≤ 1e-9 |m|`, guaranteed by the branch check) are set to 0.
+//!
+//! Cost per grid point: typically 2-3 Newton steps, each `O(K m²/2 + n(r³ + m²))` with
+//! `m = r(r+1)/2 + r`, `n = r + r(r+1)/2`, plus one `O(K m)` evaluation per step.
+//!
+//! Right edge: largest `x` with `ρ(x) > 1e-6 max ρ` found by a 400-point scan below an upper
+//! bound of the support, then refined by bisection on the threshold with `η = 1e-13 · scale`
+//! (edge error of order `1e-12 · scale` for a square-root edge).
+//!
+//! Tail: `μ((x, ∞)) = ∫_x^E ρ` (E the right edge) computed by adaptive Simpson in `s` with
+//! `t = E - (E - x) s²` (removes the square-root singularity at `E`), absolute tolerance
+//! `1e-8`, 16 initial panels.
+
+use crate::error::{Result, StieltjesError};
+use crate::spiked::{SolverConfig, SpikedProblem, Workspace};
+use num_complex::Complex64 as C64;
+use std::f64::consts::PI;
+
+/// Configuration of the density sweep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DensityConfig {
+    /// `η / scale` with `scale = first_moment()` of the problem.
+    pub eta_rel: f64,
+    /// Newton steps allowed for a warm-started grid point before a restart.
+    pub sweep_newton_max_iter: usize,
+    /// Solver settings (tolerance, restarts).
+    pub solver: SolverConfig,
+}
+
+impl Default for DensityConfig {
+    fn default() -> Self {
+        Self {
+            eta_rel: 1e-9,
+            sweep_newton_max_iter: 8,
+            solver: SolverConfig::default(),
+        }
+    }
+}
+
+/// Largest accepted density grid.
+pub const MAX_GRID: usize = 10_000_000;
+
+/// A density curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Density {
+    /// Grid points.
+    pub x: Vec<f64>,
+    /// `ρ(x)` of the continuous part (atom removed).
+    pub rho: Vec<f64>,
+    /// `m(x + iη)` (atom included).
+    pub m: Vec<C64>,
+    /// Mass of the atom at 0, `max(0, 1 - α/ψ)`.
+    pub atom: f64,
+    /// The `η` used.
+    pub eta: f64,
+    /// Total Newton steps.
+    pub newton_steps: usize,
+    /// Grid points recomputed from scratch (continuation in `Im z`).
+    pub restarts: usize,
+}
+
+impl Density {
+    /// Trapezoid integral of `ρ` over the grid (grid must be increasing for a positive
+    /// result).
+    pub fn integral(&self) -> f64 {
+        self.x
+            .windows(2)
+            .zip(self.rho.windows(2))
+            .map(|(x, r)| 0.5 * (x[1] - x[0]) * (r[0] + r[1]))
+            .sum()
+    }
+}
+
+/// Follows the solution along real `x` at fixed `η`.
+pub(crate) struct Tracker<'a> {
+    problem: &'a SpikedProblem,
+    cfg: DensityConfig,
+    pub(crate) ws: Workspace,
+    eta: f64,
+    cur: Vec<C64>,
+    p1: Vec<C64>,
+    p2: Vec<C64>,
+    t1: f64,
+    t2: f64,
+    have: usize,
+    pub(crate) newton_steps: usize,
+    pub(crate) restarts: usize,
+}
+
+impl<'a> Tracker<'a> {
+    pub(crate) fn new(
+        problem: &'a SpikedProblem,
+        cfg: DensityConfig,
+        eta: f64,
+        ws: Workspace,
+    ) -> Self {
+        let n = problem.unknowns();
+        Self {
+            problem,
+            cfg,
+            ws,
+            eta,
+            cur: vec![C64::new(0.0, 0.0); n],
+            p1: vec![C64::new(0.0, 0.0); n],
+            p2: vec![C64::new(0.0, 0.0); n],
+            t1: 0.0,
+            t2: 0.0,
+            have: 0,
+            newton_steps: 0,
+            restarts: 0,
+        }
+    }
+
+    /// Solves at `t + iη`; returns `m`.
+    pub(crate) fn m_at(&mut self, t: f64) -> Result<C64> {
+        if !t.is_finite() {
+            return Err(StieltjesError::InvalidParameter {
+                name: "x",
+                value: t,
+                reason: "grid points must be finite",
+            });
+        }
+        let z = C64::new(t, self.eta);
+        let p = self.problem;
+        let tol = self.cfg.solver.fixed_point.tol;
+        let maxit = self.cfg.sweep_newton_max_iter;
+        let mut ok = false;
+        if self.have >= 1 {
+            let mut tries = 0;
+            while !ok && tries < 2 {
+                if tries == 0 && self.have >= 2 && self.t1 != self.t2 {
+                    let f = (t - self.t1) / (self.t1 - self.t2);
+                    for i in 0..self.cur.len() {
+                        self.cur[i] = self.p1[i] + (self.p1[i] - self.p2[i]) * f;
+                    }
+                } else {
+                    if tries == 0 {
+                        tries = 1;
+                    }
+                    self.cur.copy_from_slice(&self.p1);
+                }
+                if let Ok((it, _)) = p.newton(z, &mut self.cur, maxit, tol, &mut self.ws) {
+                    self.newton_steps += it;
+                    ok = p.on_branch(z, &self.ws);
+                }
+                tries += 1;
+            }
+        }
+        if !ok {
+            let (it, _) = p.solve_x(z, &mut self.cur, false, &self.cfg.solver, &mut self.ws)?;
+            self.newton_steps += it;
+            self.restarts += 1;
+        }
+        std::mem::swap(&mut self.p2, &mut self.p1);
+        self.p1.copy_from_slice(&self.cur);
+        self.t2 = self.t1;
+        self.t1 = t;
+        self.have = (self.have + 1).min(2);
+        Ok(p.m_from(&self.ws))
+    }
+
+    /// Density of the continuous part at `t` (atom removed, round-off negatives set to 0).
+    pub(crate) fn rho_at(&mut self, t: f64) -> Result<(f64, C64)> {
+        let m = self.m_at(t)?;
+        let z = C64::new(t, self.eta);
+        let mc = m + self.problem.atom() / z;
+        Ok(((mc.im / PI).max(0.0), m))
+    }
+}
+
+impl SpikedProblem {
+    /// `ρ(x)` on `grid` (any order; continuation follows the given order, so a monotone grid
+    /// is fastest).
+    ///
+    /// ```
+    /// use giantstep_stieltjes::{DensityConfig, Profile, SpikedProblem};
+    /// // mu1 = 0, e2 = 1: Marchenko-Pastur with ratio psi/alpha = 0.5
+    /// let profile = Profile::new(vec![0.0], vec![1.0], 1, vec![0.0], vec![1.0]).unwrap();
+    /// let problem = SpikedProblem::new(profile, vec![1.0], 1.0, 2.0).unwrap();
+    /// let grid: Vec<f64> = (0..=600).map(|i| 3.5 * i as f64 / 600.0).collect();
+    /// let dens = problem.density(&grid, &DensityConfig::default()).unwrap();
+    /// assert!((dens.integral() - 1.0).abs() < 2e-3);
+    /// ```
+    pub fn density(&self, grid: &[f64], cfg: &DensityConfig) -> Result<Density> {
+        let mut ws = Workspace::new(self);
+        self.density_in(grid, cfg, &mut ws)
+    }
+
+    /// As [`density`](Self::density), reusing `ws`.
+    pub fn density_in(
+        &self,
+        grid: &[f64],
+        cfg: &DensityConfig,
+        ws: &mut Workspace,
+    ) -> Result<Density> {
+        cfg.solver.validate()?;
+        if !(cfg.eta_rel.is_finite() && cfg.eta_rel > 0.0) {
+            return Err(StieltjesError::InvalidParameter {
+                name: "eta_rel",
+                value: cfg.eta_rel,
+                reason: "must be finite and > 0",
+            });
+        }
+        if grid.len() > MAX_GRID {
+            return Err(StieltjesError::TooLarge {
+                name: "grid points",
+                value: grid.len(),
+                limit: MAX_GRID,
+            });
+        }
+        let eta = cfg.eta_rel * self.scale();
+        let owned = if ws.fits(self) {
+            std::mem::replace(ws, Workspace::new_empty())
+        } else {
+            Workspace::new(self)
+        };
+        let mut tr = Tracker::new(self, *cfg, eta, owned);
+        let mut rho = Vec::with_capacity(grid.len());
+        let mut ms = Vec::with_capacity(grid.len());
+        for &t in grid {
+            let (r, m) = match tr.rho_at(t) {
+                Ok(v) => v,
+                Err(e) => {
+                    *ws = tr.ws;
+                    return Err(e);
+                }
+            };
+            rho.push(r);
+            ms.push(m);
+        }
+        let out = Density {
+            x: grid.to_vec(),
+            rho,
+            m: ms,
+            atom: self.atom(),
+            eta,
+            newton_steps: tr.newton_steps,
+            restarts: tr.restarts,
+        };
+        *ws = tr.ws;
+        Ok(out)
+    }
+
+    /// Upper bound used to start the edge search:
+    /// `1.2 (1 + √(ψ/α))² max_k [ (1+√ψ)² max_a d_a(κ_k)² + max_a e_a(κ_k)² ]`
+    /// over nodes with weight `> 1e-14 max w` (a heuristic bound, checked by the scan).
+    fn support_bound(&self) -> f64 {
+        let p = self.profile();
+        let wmax = p.weights().iter().cloned().fold(0.0, f64::max);
+        let mut c = 0.0_f64;
+        for k in 0..p.len() {
+            if p.weights()[k] <= 1e-14 * wmax {
+                continue;
+            }
+            let mut dm = 0.0_f64;
+            let mut em = 0.0_f64;
+            for a in 0..p.groups() {
+                if self.pi()[a] > 0.0 {
+                    dm = dm.max(p.d(k, a).powi(2));
+                    em = em.max(p.e2(k, a));
+                }
+            }
+            c = c.max((1.0 + self.psi().sqrt()).powi(2) * dm + em);
+        }
+        1.2 * (1.0 + (self.psi() / self.alpha()).sqrt()).powi(2) * c
+    }
+
+    /// Right edge of the bulk (see the module docs for the criterion); 0 if the spectrum is
+    /// the atom at 0 only.
+    ///
+    /// ```
+    /// use giantstep_stieltjes::{DensityConfig, Profile, SpikedProblem};
+    /// let profile = Profile::new(vec![0.0], vec![1.0], 1, vec![0.0], vec![1.0]).unwrap();
+    /// let problem = SpikedProblem::new(profile, vec![1.0], 1.0, 4.0).unwrap();
+    /// let edge = problem.right_edge(&DensityConfig::default()).unwrap();
+    /// assert!((edge - 2.25).abs() < 1e-6); // (1 + sqrt(1/4))^2
+    /// ```
+    pub fn right_edge(&self, cfg: &DensityConfig) -> Result<f64> {
+        let mut hi = self.support_bound();
+        if hi <= 0.0 {
+            return Ok(0.0);
+        }
+        let n_scan = 400;
+        for _ in 0..12 {
+            let grid: Vec<f64> = (0..n_scan)
+                .map(|j| hi * (n_scan - j) as f64 / n_scan as f64)
+                .collect();
+            let dens = self.density(&grid, cfg)?;
+            let rmax = dens.rho.iter().cloned().fold(0.0, f64::max);
+            if rmax <= 0.0 {
+                return Ok(0.0);
+            }
+            let thr = 1e-6 * rmax;
+            let j = dens.rho.iter().position(|&r| r > thr).unwrap_or(0);
+            if j == 0 {
+                hi *= 2.0;
+                continue;
+            }
+            return self.bisect_edge(grid[j], grid[j - 1], thr, cfg);
+        }
+        Err(StieltjesError::NotConverged {
+            residual: f64::NAN,
+            iterations: 12,
+        })
+    }
+
+    fn bisect_edge(&self, mut lo: f64, mut hi: f64, thr: f64, cfg: &DensityConfig) -> Result<f64> {
+        let eta = 1e-13 * self.scale();
+        let mut inside = Tracker::new(self, *cfg, eta, Workspace::new(self));
+        inside.rho_at(lo)?;
+        for _ in 0..200 {
+            if hi - lo <= 1e-14 * hi {
+                break;
+            }
+            let mid = 0.5 * (lo + hi);
+            // each probe starts from the last accepted inside point
+            let mut probe = Tracker::new(self, *cfg, eta, Workspace::new(self));
+            probe.seed_from(&inside);
+            let (r, _) = probe.rho_at(mid)?;
+            if r > thr {
+                lo = mid;
+                inside = probe;
+            } else {
+                hi = mid;
+            }
+        }
+        Ok(0.5 * (lo + hi))
+    }
+
+    /// Mass of the limiting spectrum in `(x, ∞)` (the atom at 0 counts for `x < 0`).
+    ///
+    /// ```
+    /// use giantstep_stieltjes::{DensityConfig, Profile, SpikedProblem};
+    /// let profile = Profile::new(vec![0.0], vec![1.0], 1, vec![0.0], vec![1.0]).unwrap();
+    /// let problem = SpikedProblem::new(profile, vec![1.0], 2.0, 1.0).unwrap(); // atom 1/2
+    /// let t = problem.tail_mass(0.0, &DensityConfig::default()).unwrap();
+    /// assert!((t - 0.5).abs() < 1e-5);
+    /// ```
+    pub fn tail_mass(&self, x: f64, cfg: &DensityConfig) -> Result<f64> {
+        let edge = self.right_edge(cfg)?;
+        self.tail_mass_below_edge(x, edge, cfg)
+    }
+
+    /// [`tail_mass`](Self::tail_mass) with a known right edge `edge` (from
+    /// [`right_edge`](Self::right_edge)), to avoid recomputing it.
+    pub fn tail_mass_below_edge(&self, x: f64, edge: f64, cfg: &DensityConfig) -> Result<f64> {
+        if !x.is_finite() {
+            return Err(StieltjesError::InvalidParameter {
+                name: "x",
+                value: x,
+                reason: "must be finite",
+            });
+        }
+        let atom_part = if x < 0.0 { self.atom() } else { 0.0 };
+        let x0 = x.max(0.0);
+        if x0 >= edge {
+            return Ok(atom_part);
+        }
+        let len = edge - x0;
+        let eta = cfg.eta_rel * self.scale();
+        let mut tr = Tracker::new(self, *cfg, eta, Workspace::new(self));
+        let mut f = |s: f64| -> Result<f64> {
+            let t = edge - len * s * s;
+            Ok(tr.rho_at(t)?.0 * 2.0 * len * s)
+        };
+        let panels = 16;
+        let mut total = 0.0;
+        let tol = 1e-8 / panels as f64;
+        let mut fa = f(0.0)?;
+        for i in 0..panels {
+            let a = i as f64 / panels as f64;
+            let b = (i + 1) as f64 / panels as f64;
+            let c = 0.5 * (a + b);
+            let fc = f(c)?;
+            let fb = f(b)?;
+            let whole = (b - a) / 6.0 * (fa + 4.0 * fc + fb);
+            total += simpson(&mut f, a, b, fa, fc, fb, whole, tol, 30)?;
+            fa = fb;
+        }
+        Ok(total + atom_part)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn simpson<F: FnMut(f64) -> Result<f64>>(
+    f: &mut F,
+    a: f64,
+    b: f64,
+    fa: f64,
+    fc: f64,
+    fb: f64,
+    whole: f64,
+    tol: f64,
+    depth: usize,
+) -> Result<f64> {
+    let c = 0.5 * (a + b);
+    let d = 0.5 * (a + c);
+    let e = 0.5 * (c + b);
+    let fd = f(d)?;
+    let fe = f(e)?;
+    let left = (c - a) / 6.0 * (fa + 4.0 * fd + fc);
+    let right = (b - c) / 6.0 * (fc + 4.0 * fe + fb);
+    let diff = left + right - whole;
+    if depth == 0 || diff.abs() <= 15.0 * tol {
+        return Ok(left + right + diff / 15.0);
+    }
+    Ok(simpson(f, a, c, fa, fd, fc, left, 0.5 * tol, depth - 1)?
+        + simpson(f, c, b, fc, fe, fb, right, 0.5 * tol, depth - 1)?)
+}
+
+impl Tracker<'_> {
+    fn seed_from(&mut self, other: &Tracker<'_>) {
+        self.p1.copy_from_slice(&other.p1);
+        self.t1 = other.t1;
+        self.have = other.have.min(1);
+    }
+}

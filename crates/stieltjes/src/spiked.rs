@@ -1,0 +1,887 @@
+//! The spiked deterministic equivalent of THEORY.md §4.
+//!
+//! Unknowns `q ∈ C^r`, `T ∈ C^{r×r}` (symmetric), `Q = diag(q)`:
+//!
+//! ```text
+//! δ(κ)  = (1/α) [ d(κ)^T Q (I + T Q)^{-1} d(κ) + Σ_a e_a(κ)² q_a ]
+//! T_ab  = E_κ[ d_a(κ) d_b(κ) / (1 + δ(κ)) ]
+//! s_a   = E_κ[ e_a(κ)² / (1 + δ(κ)) ]
+//! q̃_a   = 1 / ( [T (I + Q T)^{-1}]_aa + s_a - z )
+//! q_a   = ψ π_a q̃_a
+//! m(z)  = Σ_a π_a q̃_a
+//! ```
+//!
+//! # Method
+//! The iteration variable is `x = (q, T_upper)` (`n = r + r(r+1)/2` complex numbers) and the
+//! map `Φ(x)` is the right-hand side above: `M = Q(I+TQ)^{-1}` (symmetric), then at every
+//! κ-node `δ_k = φ_k·θ/α` with `θ = (M_aa, M_ab + M_ba (a<b), q_a)` and
+//! `φ_k = (d_a d_b (a≤b), e_a²)`, so that `(T', s') = Σ_k w_k φ_k/(1+δ_k)`, then `q'`.
+//! Cost of one evaluation: `O(K m)` with `m = r(r+1)/2 + r`, plus `O(r³)`.
+//!
+//! * Cold start: damped Anderson iteration ([`crate::solve_fixed_point`]) from
+//!   `q̃ = -1/z`, `T = E[d dᵀ]`.
+//! * Warm start / polishing: Newton on `x - Φ(x) = 0` with the exact (holomorphic) Jacobian
+//!   `DΦ`, computed by forward propagation of the `n` unit tangents through the small
+//!   `r×r` algebra and the κ-sum `Ψ = Σ_k w_k φ_k φ_kᵀ/(1+δ_k)²` (so `dT', ds' = -Ψ dθ/α`),
+//!   with backtracking on the residual. Cost per Newton step `O(K m²/2 + n (r³ + m²))`.
+//! * Fallback near the spectrum: continuation in `Im z` from `z + i h₀`
+//!   (`h₀ = 2 max(|z|, scale)`) down to `z` by Newton steps, shrinking `h` geometrically and
+//!   refining the step when Newton fails or leaves the Herglotz branch.
+//!
+//! Branch: for `Im z > 0` every returned solution has `Im q̃_a ≥ 0` and `Im δ(κ) ≥ 0`
+//! (up to `1e-9` relative round-off); for real `z < 0`, `q̃_a > 0` and `δ(κ) ≥ 0`. For
+//! `Im z < 0` the solver uses `m(z̄) = conj m(z)`. The reported residual is
+//! `|Φ(x) - x|_∞ / max(|x|_∞, 1)` at the returned point.
+
+use crate::error::{Result, StieltjesError, check_positive};
+use crate::fixed_point::{FixedPointConfig, relative_residual, solve_fixed_point};
+use crate::linalg::{invert, lu_solve, matmul};
+use crate::marchenko_pastur::check_z;
+use crate::profile::Profile;
+use num_complex::Complex64 as C64;
+
+const ZERO: C64 = C64 { re: 0.0, im: 0.0 };
+const ONE: C64 = C64 { re: 1.0, im: 0.0 };
+
+/// Tolerances and caps of the spiked solver.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SolverConfig {
+    /// Cold-start fixed-point configuration (its `tol` is also the Newton tolerance).
+    pub fixed_point: FixedPointConfig,
+    /// Maximal Newton steps per solve (per continuation step in the fallback).
+    pub newton_max_iter: usize,
+    /// Maximal continuation steps in the `Im z` descent fallback.
+    pub max_continuation_steps: usize,
+}
+
+impl Default for SolverConfig {
+    fn default() -> Self {
+        Self {
+            fixed_point: FixedPointConfig {
+                tol: 1e-12,
+                max_iter: 2000,
+                damping: 0.5,
+                anderson_depth: 6,
+            },
+            newton_max_iter: 30,
+            max_continuation_steps: 400,
+        }
+    }
+}
+
+impl SolverConfig {
+    /// Checks every field.
+    pub fn validate(&self) -> Result<()> {
+        self.fixed_point.validate()?;
+        if self.newton_max_iter == 0 || self.max_continuation_steps == 0 {
+            return Err(StieltjesError::InvalidParameter {
+                name: "newton_max_iter/max_continuation_steps",
+                value: 0.0,
+                reason: "must be >= 1",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Solution of the spiked equations at one `z`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpikedSolution {
+    /// The spectral argument.
+    pub z: C64,
+    /// `m(z) = Σ_a π_a q̃_a` (Stieltjes transform of the limiting spectrum of `F Fᵀ/n`).
+    pub m: C64,
+    /// `q_a = ψ π_a q̃_a`.
+    pub q: Vec<C64>,
+    /// `q̃_a` (the block values of the deterministic equivalent `R̄ = blockdiag(q̃_a I)`).
+    pub q_tilde: Vec<C64>,
+    /// `T`, `r × r` row-major (symmetric).
+    pub t: Vec<C64>,
+    /// `s_a`.
+    pub s: Vec<C64>,
+    /// `δ(κ_k)` at every κ-node of the profile, in the profile's order.
+    pub delta: Vec<C64>,
+    /// Total work: fixed-point evaluations plus Newton steps.
+    pub iterations: usize,
+    /// A posteriori residual `|Φ(x) - x|_∞ / max(|x|_∞, 1)` at the returned `(q, T)`.
+    pub residual: f64,
+}
+
+impl SpikedSolution {
+    /// Number of groups `r`.
+    pub fn groups(&self) -> usize {
+        self.q.len()
+    }
+
+    /// `T_ab`.
+    pub fn t(&self, a: usize, b: usize) -> C64 {
+        self.t[a * self.q.len() + b]
+    }
+
+    fn conj(mut self) -> Self {
+        self.z = self.z.conj();
+        self.m = self.m.conj();
+        for v in self
+            .q
+            .iter_mut()
+            .chain(self.q_tilde.iter_mut())
+            .chain(self.t.iter_mut())
+            .chain(self.s.iter_mut())
+            .chain(self.delta.iter_mut())
+        {
+            *v = v.conj();
+        }
+        self
+    }
+}
+
+/// The spiked spectral problem: a profile plus `π`, `ψ = p/d`, `α = n/d`.
+#[derive(Debug, Clone)]
+pub struct SpikedProblem {
+    profile: Profile,
+    pi: Vec<f64>,
+    psi: f64,
+    alpha: f64,
+    r: usize,
+    mt: usize,
+    m: usize,
+    n: usize,
+    tri: Vec<(usize, usize)>,
+    /// `φ_k` flattened: `phi[k*m + j]`.
+    phi: Vec<f64>,
+    scale: f64,
+}
+
+/// Reusable buffers of the solver (allocation-free inner step).
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    r: usize,
+    k: usize,
+    t: Vec<C64>,
+    a: Vec<C64>,
+    ainv: Vec<C64>,
+    mm: Vec<C64>,
+    theta: Vec<C64>,
+    g: Vec<C64>,
+    tn: Vec<C64>,
+    binv: Vec<C64>,
+    nn: Vec<C64>,
+    qt: Vec<C64>,
+    delta: Vec<C64>,
+    c2: Vec<C64>,
+    psi_mat: Vec<C64>,
+    jac: Vec<C64>,
+    rhs: Vec<C64>,
+    y: Vec<C64>,
+    xt: Vec<C64>,
+    // tangent scratch
+    dt: Vec<C64>,
+    da: Vec<C64>,
+    tmp: Vec<C64>,
+    tmp2: Vec<C64>,
+    dm: Vec<C64>,
+    dtheta: Vec<C64>,
+    dg: Vec<C64>,
+    dtn: Vec<C64>,
+    db: Vec<C64>,
+    dq: Vec<C64>,
+    scratch: Vec<C64>,
+}
+
+impl Workspace {
+    /// Buffers for `problem`.
+    pub fn new(problem: &SpikedProblem) -> Self {
+        let r = problem.r;
+        let (m, n, k) = (problem.m, problem.n, problem.profile.len());
+        let rr = vec![ZERO; r * r];
+        Self {
+            r,
+            k,
+            t: rr.clone(),
+            a: rr.clone(),
+            ainv: rr.clone(),
+            mm: rr.clone(),
+            theta: vec![ZERO; m],
+            g: vec![ZERO; m],
+            tn: rr.clone(),
+            binv: rr.clone(),
+            nn: rr.clone(),
+            qt: vec![ZERO; r],
+            delta: vec![ZERO; k],
+            c2: vec![ZERO; k],
+            psi_mat: vec![ZERO; m * m],
+            jac: vec![ZERO; n * n],
+            rhs: vec![ZERO; n],
+            y: vec![ZERO; n],
+            xt: vec![ZERO; n],
+            dt: rr.clone(),
+            da: rr.clone(),
+            tmp: rr.clone(),
+            tmp2: rr.clone(),
+            dm: rr.clone(),
+            dtheta: vec![ZERO; m],
+            dg: vec![ZERO; m],
+            dtn: rr.clone(),
+            db: rr.clone(),
+            dq: vec![ZERO; r],
+            scratch: rr,
+        }
+    }
+
+    /// A placeholder without buffers (to move a workspace out temporarily).
+    pub(crate) fn new_empty() -> Self {
+        Self {
+            r: 0,
+            k: 0,
+            t: Vec::new(),
+            a: Vec::new(),
+            ainv: Vec::new(),
+            mm: Vec::new(),
+            theta: Vec::new(),
+            g: Vec::new(),
+            tn: Vec::new(),
+            binv: Vec::new(),
+            nn: Vec::new(),
+            qt: Vec::new(),
+            delta: Vec::new(),
+            c2: Vec::new(),
+            psi_mat: Vec::new(),
+            jac: Vec::new(),
+            rhs: Vec::new(),
+            y: Vec::new(),
+            xt: Vec::new(),
+            dt: Vec::new(),
+            da: Vec::new(),
+            tmp: Vec::new(),
+            tmp2: Vec::new(),
+            dm: Vec::new(),
+            dtheta: Vec::new(),
+            dg: Vec::new(),
+            dtn: Vec::new(),
+            db: Vec::new(),
+            dq: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    pub(crate) fn fits(&self, problem: &SpikedProblem) -> bool {
+        self.r == problem.r && self.k == problem.profile.len()
+    }
+}
+
+impl SpikedProblem {
+    /// Validates and builds the problem: `ψ, α > 0` finite, `π_a ≥ 0` with `|Σπ - 1| ≤ 1e-9`,
+    /// `π.len() == profile.groups()`.
+    ///
+    /// ```
+    /// use giantstep_stieltjes::{Profile, SpikedProblem};
+    /// use num_complex::Complex64 as C64;
+    /// // u = 0 ReLU: d = Phi(0) = 1/2, e2 = 1/4 - 1/(2 pi), one node
+    /// let e2 = 0.25 - 1.0 / (2.0 * std::f64::consts::PI);
+    /// let profile = Profile::new(vec![0.0], vec![1.0], 1, vec![0.5], vec![e2]).unwrap();
+    /// let problem = SpikedProblem::new(profile, vec![1.0], 1.5, 2.0).unwrap();
+    /// let sol = problem.solve(C64::new(-0.5, 0.0)).unwrap();
+    /// assert!((sol.m.re - 1.411028).abs() < 1e-5);
+    /// assert!(sol.residual < 1e-12);
+    /// assert!(SpikedProblem::new(problem.profile().clone(), vec![1.0], -1.0, 2.0).is_err());
+    /// ```
+    pub fn new(profile: Profile, pi: Vec<f64>, psi: f64, alpha: f64) -> Result<Self> {
+        check_positive("psi", psi)?;
+        check_positive("alpha", alpha)?;
+        let r = profile.groups();
+        if pi.len() != r {
+            return Err(StieltjesError::LengthMismatch {
+                name: "pi",
+                expected: r,
+                got: pi.len(),
+            });
+        }
+        for (i, &v) in pi.iter().enumerate() {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(StieltjesError::InvalidEntry {
+                    name: "pi",
+                    index: i,
+                    value: v,
+                    reason: "must be finite and >= 0",
+                });
+            }
+        }
+        let sum: f64 = pi.iter().sum();
+        if (sum - 1.0).abs() > 1e-9 {
+            return Err(StieltjesError::NotNormalized {
+                name: "pi",
+                sum,
+                tolerance: 1e-9,
+            });
+        }
+        let mt = r * (r + 1) / 2;
+        let m = mt + r;
+        let mut tri = Vec::with_capacity(mt);
+        for a in 0..r {
+            for b in a..r {
+                tri.push((a, b));
+            }
+        }
+        let k = profile.len();
+        let mut phi = Vec::with_capacity(k * m);
+        let mut scale = 0.0;
+        for kk in 0..k {
+            for &(a, b) in &tri {
+                phi.push(profile.d(kk, a) * profile.d(kk, b));
+            }
+            for a in 0..r {
+                phi.push(profile.e2(kk, a));
+                scale +=
+                    profile.weights()[kk] * pi[a] * (profile.d(kk, a).powi(2) + profile.e2(kk, a));
+            }
+        }
+        Ok(Self {
+            profile,
+            pi,
+            psi,
+            alpha,
+            r,
+            mt,
+            m,
+            n: r + mt,
+            tri,
+            phi,
+            scale,
+        })
+    }
+
+    /// The profile table.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+    /// Group fractions `π`.
+    pub fn pi(&self) -> &[f64] {
+        &self.pi
+    }
+    /// `ψ = p/d`.
+    pub fn psi(&self) -> f64 {
+        self.psi
+    }
+    /// `α = n/d`.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+    /// Number of groups `r`.
+    pub fn groups(&self) -> usize {
+        self.r
+    }
+    /// Mass of the atom at 0 of the limiting spectrum, `max(0, 1 - α/ψ)`.
+    pub fn atom(&self) -> f64 {
+        (1.0 - self.alpha / self.psi).max(0.0)
+    }
+    /// First moment of the limiting spectrum `∫ x ρ(dx) = Σ_a π_a E_κ[d_a² + e_a²]`
+    /// (`m(z) = -1/z - first_moment/z² + O(z⁻³)`); also the natural scale of `x`.
+    pub fn first_moment(&self) -> f64 {
+        self.scale
+    }
+    pub(crate) fn scale(&self) -> f64 {
+        if self.scale > 0.0 { self.scale } else { 1.0 }
+    }
+
+    /// Solves at `z ∈ C \ [0, ∞)` with the default configuration (cold start).
+    pub fn solve(&self, z: C64) -> Result<SpikedSolution> {
+        self.solve_with(z, None, &SolverConfig::default())
+    }
+
+    /// Solves at `z` with an optional warm start (e.g. the solution at a nearby `z`).
+    pub fn solve_with(
+        &self,
+        z: C64,
+        warm: Option<&SpikedSolution>,
+        cfg: &SolverConfig,
+    ) -> Result<SpikedSolution> {
+        let mut ws = Workspace::new(self);
+        self.solve_in(z, warm, cfg, &mut ws)
+    }
+
+    /// As [`solve_with`](Self::solve_with), reusing the buffers of `ws`.
+    pub fn solve_in(
+        &self,
+        z: C64,
+        warm: Option<&SpikedSolution>,
+        cfg: &SolverConfig,
+        ws: &mut Workspace,
+    ) -> Result<SpikedSolution> {
+        cfg.validate()?;
+        check_z(z)?;
+        if !ws.fits(self) {
+            *ws = Workspace::new(self);
+        }
+        let flip = z.im < 0.0;
+        let zz = if flip { z.conj() } else { z };
+        let mut x = vec![ZERO; self.n];
+        let warm_ok = match warm {
+            Some(w) if w.q.len() == self.r => {
+                for a in 0..self.r {
+                    x[a] = if flip { w.q[a].conj() } else { w.q[a] };
+                }
+                for (j, &(a, b)) in self.tri.iter().enumerate() {
+                    let v = w.t(a, b);
+                    x[self.r + j] = if flip { v.conj() } else { v };
+                }
+                true
+            }
+            _ => false,
+        };
+        let (iterations, residual) = self.solve_x(zz, &mut x, warm_ok, cfg, ws)?;
+        let sol = self.package(zz, &x, ws, iterations, residual);
+        Ok(if flip { sol.conj() } else { sol })
+    }
+
+    /// Core: solve at `z` (Im z ≥ 0) into `x`, which holds a warm start if `warm`.
+    pub(crate) fn solve_x(
+        &self,
+        z: C64,
+        x: &mut [C64],
+        warm: bool,
+        cfg: &SolverConfig,
+        ws: &mut Workspace,
+    ) -> Result<(usize, f64)> {
+        let tol = cfg.fixed_point.tol;
+        let mut work = 0usize;
+        if warm {
+            ws.xt.copy_from_slice(x);
+            let mut xt = std::mem::take(&mut ws.xt);
+            let res = self.newton(z, &mut xt, cfg.newton_max_iter, tol, ws);
+            let ok = match res {
+                Ok((it, r)) => {
+                    work += it;
+                    self.on_branch(z, ws).then_some(r)
+                }
+                Err(_) => None,
+            };
+            if let Some(r) = ok {
+                x.copy_from_slice(&xt);
+                ws.xt = xt;
+                return Ok((work, r));
+            }
+            ws.xt = xt;
+        }
+        // cold start by Anderson when not too close to the positive real axis
+        self.initial_guess(z, x);
+        let near_axis = z.re > 0.0 && z.im < 1e-2 * z.re.max(self.scale());
+        if !near_axis {
+            let mut fp_cfg = cfg.fixed_point;
+            fp_cfg.max_iter = fp_cfg.max_iter.min(500);
+            let res = {
+                let mut ws2 = Workspace::new(self);
+                solve_fixed_point(
+                    |xx: &[C64], out: &mut [C64]| {
+                        if self.eval(z, xx, &mut ws2) {
+                            out.copy_from_slice(&ws2.y);
+                        } else {
+                            out.fill(C64::new(f64::NAN, 0.0));
+                        }
+                    },
+                    x,
+                    &fp_cfg,
+                )
+            };
+            if let Ok(sol) = res {
+                work += sol.iterations;
+                // refresh the workspace at the returned point for the branch check
+                if self.eval(z, &sol.value, ws) && self.on_branch(z, ws) {
+                    x.copy_from_slice(&sol.value);
+                    let r = relative_residual(x, &ws.y);
+                    return Ok((work, r));
+                }
+            }
+        }
+        let (it, r) = self.descend(z, x, cfg, ws)?;
+        Ok((work + it, r))
+    }
+
+    /// Continuation in `Im z` from far above down to `z`.
+    fn descend(
+        &self,
+        z: C64,
+        x: &mut [C64],
+        cfg: &SolverConfig,
+        ws: &mut Workspace,
+    ) -> Result<(usize, f64)> {
+        let tol = cfg.fixed_point.tol;
+        let dist = if z.re > 0.0 { z.im } else { z.norm() };
+        let mut h = 2.0 * z.norm().max(self.scale());
+        let zt = z + C64::new(0.0, h);
+        self.initial_guess(zt, x);
+        let mut w = Workspace::new(self);
+        let top = solve_fixed_point(
+            |xx: &[C64], out: &mut [C64]| {
+                if self.eval(zt, xx, &mut w) {
+                    out.copy_from_slice(&w.y);
+                } else {
+                    out.fill(C64::new(f64::NAN, 0.0));
+                }
+            },
+            x,
+            &cfg.fixed_point,
+        )?;
+        x.copy_from_slice(&top.value);
+        let mut work = top.iterations;
+        let mut ratio = 0.25_f64;
+        let mut last_res = top.residual;
+        let mut steps = 0usize;
+        while h > 0.0 {
+            steps += 1;
+            if steps > cfg.max_continuation_steps {
+                return Err(StieltjesError::NotConverged {
+                    residual: last_res,
+                    iterations: work,
+                });
+            }
+            let mut hn = h * ratio;
+            if hn < 0.25 * dist {
+                hn = 0.0;
+            }
+            let zn = z + C64::new(0.0, hn);
+            ws.xt.copy_from_slice(x);
+            let mut xt = std::mem::take(&mut ws.xt);
+            let res = self.newton(zn, &mut xt, cfg.newton_max_iter, tol, ws);
+            let accepted = match res {
+                Ok((it, r)) => {
+                    work += it;
+                    last_res = r;
+                    self.on_branch(zn, ws)
+                }
+                Err(StieltjesError::NotConverged {
+                    residual,
+                    iterations,
+                }) => {
+                    work += iterations;
+                    last_res = residual;
+                    false
+                }
+                Err(_) => false,
+            };
+            if accepted {
+                x.copy_from_slice(&xt);
+                h = hn;
+                ratio = (ratio * 0.5).max(0.01);
+            } else {
+                ratio = ratio.sqrt();
+                if ratio > 0.999 {
+                    ws.xt = xt;
+                    return Err(StieltjesError::NotConverged {
+                        residual: last_res,
+                        iterations: work,
+                    });
+                }
+            }
+            ws.xt = xt;
+        }
+        Ok((work, last_res))
+    }
+
+    /// Default starting point: `q̃ = -1/z`, `T = E[d dᵀ]` (δ = 0).
+    fn initial_guess(&self, z: C64, x: &mut [C64]) {
+        let qt = -1.0 / z;
+        for a in 0..self.r {
+            x[a] = qt * self.psi * self.pi[a];
+        }
+        for j in 0..self.mt {
+            let mut acc = 0.0;
+            for (kk, &w) in self.profile.weights().iter().enumerate() {
+                acc += w * self.phi[kk * self.m + j];
+            }
+            x[self.r + j] = C64::new(acc, 0.0);
+        }
+    }
+
+    /// Evaluates `Φ(x)` into `ws.y`, leaving the intermediates (δ, T', s', q̃, inverses) in
+    /// `ws`. Returns false on a singular/non-finite step.
+    pub(crate) fn eval(&self, z: C64, x: &[C64], ws: &mut Workspace) -> bool {
+        let r = self.r;
+        let q = &x[..r];
+        for (j, &(a, b)) in self.tri.iter().enumerate() {
+            ws.t[a * r + b] = x[r + j];
+            ws.t[b * r + a] = x[r + j];
+        }
+        // A = I + T Q
+        for i in 0..r {
+            for j in 0..r {
+                ws.a[i * r + j] = ws.t[i * r + j] * q[j] + if i == j { ONE } else { ZERO };
+            }
+        }
+        ws.scratch.copy_from_slice(&ws.a);
+        if !invert(&mut ws.scratch, r, &mut ws.ainv) {
+            return false;
+        }
+        // M = Q A^{-1}
+        for i in 0..r {
+            for j in 0..r {
+                ws.mm[i * r + j] = q[i] * ws.ainv[i * r + j];
+            }
+        }
+        for (j, &(a, b)) in self.tri.iter().enumerate() {
+            ws.theta[j] = if a == b {
+                ws.mm[a * r + a]
+            } else {
+                ws.mm[a * r + b] + ws.mm[b * r + a]
+            };
+        }
+        for a in 0..r {
+            ws.theta[self.mt + a] = q[a];
+        }
+        // κ-sum
+        let m = self.m;
+        let inv_alpha = 1.0 / self.alpha;
+        ws.g.fill(ZERO);
+        let weights = self.profile.weights();
+        for (kk, row) in self.phi.chunks_exact(m).enumerate() {
+            let mut acc = ZERO;
+            for j in 0..m {
+                acc += ws.theta[j] * row[j];
+            }
+            let dl = acc * inv_alpha;
+            ws.delta[kk] = dl;
+            let inv = (ONE + dl).inv();
+            ws.c2[kk] = inv * inv * weights[kk];
+            let c = inv * weights[kk];
+            for j in 0..m {
+                ws.g[j] += c * row[j];
+            }
+        }
+        // T', s' -> B = I + Q T', N = T' B^{-1}
+        for (j, &(a, b)) in self.tri.iter().enumerate() {
+            ws.tn[a * r + b] = ws.g[j];
+            ws.tn[b * r + a] = ws.g[j];
+        }
+        for i in 0..r {
+            for j in 0..r {
+                ws.scratch[i * r + j] = q[i] * ws.tn[i * r + j] + if i == j { ONE } else { ZERO };
+            }
+        }
+        if !invert(&mut ws.scratch, r, &mut ws.binv) {
+            return false;
+        }
+        matmul(&ws.tn, &ws.binv, &mut ws.nn, r);
+        for a in 0..r {
+            let qt = (ws.nn[a * r + a] + ws.g[self.mt + a] - z).inv();
+            ws.qt[a] = qt;
+            ws.y[a] = qt * (self.psi * self.pi[a]);
+        }
+        for j in 0..self.mt {
+            ws.y[r + j] = ws.g[j];
+        }
+        ws.y.iter().all(|v| v.re.is_finite() && v.im.is_finite())
+    }
+
+    /// Jacobian `I - DΦ(x)` into `ws.jac`, after `eval` at the same `x`.
+    fn jacobian(&self, x: &[C64], ws: &mut Workspace) {
+        let (r, m, n, mt) = (self.r, self.m, self.n, self.mt);
+        let q = &x[..r];
+        // Ψ = Σ_k w_k φ_k φ_kᵀ / (1+δ_k)²  (symmetric)
+        ws.psi_mat.fill(ZERO);
+        for (kk, row) in self.phi.chunks_exact(m).enumerate() {
+            let c = ws.c2[kk];
+            for i in 0..m {
+                let ci = c * row[i];
+                for j in i..m {
+                    ws.psi_mat[i * m + j] += ci * row[j];
+                }
+            }
+        }
+        for i in 0..m {
+            for j in 0..i {
+                ws.psi_mat[i * m + j] = ws.psi_mat[j * m + i];
+            }
+        }
+        let inv_alpha = 1.0 / self.alpha;
+        for col in 0..n {
+            // unit tangent
+            ws.dq.fill(ZERO);
+            ws.dt.fill(ZERO);
+            if col < r {
+                ws.dq[col] = ONE;
+            } else {
+                let (a, b) = self.tri[col - r];
+                ws.dt[a * r + b] = ONE;
+                ws.dt[b * r + a] = ONE;
+            }
+            // dA = dT Q + T dQ
+            for i in 0..r {
+                for l in 0..r {
+                    ws.da[i * r + l] = ws.dt[i * r + l] * q[l] + ws.t[i * r + l] * ws.dq[l];
+                }
+            }
+            // dM = dQ Ainv - M dA Ainv
+            matmul(&ws.mm, &ws.da, &mut ws.tmp, r);
+            matmul(&ws.tmp, &ws.ainv, &mut ws.tmp2, r);
+            for i in 0..r {
+                for j in 0..r {
+                    ws.dm[i * r + j] = ws.dq[i] * ws.ainv[i * r + j] - ws.tmp2[i * r + j];
+                }
+            }
+            for (j, &(a, b)) in self.tri.iter().enumerate() {
+                ws.dtheta[j] = if a == b {
+                    ws.dm[a * r + a]
+                } else {
+                    ws.dm[a * r + b] + ws.dm[b * r + a]
+                };
+            }
+            for a in 0..r {
+                ws.dtheta[mt + a] = ws.dq[a];
+            }
+            // dG = -Ψ dθ / α
+            for i in 0..m {
+                let mut acc = ZERO;
+                for j in 0..m {
+                    acc += ws.psi_mat[i * m + j] * ws.dtheta[j];
+                }
+                ws.dg[i] = -acc * inv_alpha;
+            }
+            for (j, &(a, b)) in self.tri.iter().enumerate() {
+                ws.dtn[a * r + b] = ws.dg[j];
+                ws.dtn[b * r + a] = ws.dg[j];
+            }
+            // dB = dQ T' + Q dT';  dN = (dT' - N dB) Binv
+            for i in 0..r {
+                for l in 0..r {
+                    ws.db[i * r + l] = ws.dq[i] * ws.tn[i * r + l] + q[i] * ws.dtn[i * r + l];
+                }
+            }
+            matmul(&ws.nn, &ws.db, &mut ws.tmp, r);
+            for i in 0..r * r {
+                ws.tmp[i] = ws.dtn[i] - ws.tmp[i];
+            }
+            for a in 0..r {
+                let mut dn = ZERO;
+                for l in 0..r {
+                    dn += ws.tmp[a * r + l] * ws.binv[l * r + a];
+                }
+                let dqt = -ws.qt[a] * ws.qt[a] * (dn + ws.dg[mt + a]);
+                let dy = dqt * (self.psi * self.pi[a]);
+                ws.jac[a * n + col] = if a == col { ONE - dy } else { -dy };
+            }
+            for j in 0..mt {
+                let row = r + j;
+                let dy = ws.dg[j];
+                ws.jac[row * n + col] = if row == col { ONE - dy } else { -dy };
+            }
+        }
+    }
+
+    /// Newton with backtracking from `x`; on success `ws` holds the intermediates at `x`.
+    pub(crate) fn newton(
+        &self,
+        z: C64,
+        x: &mut [C64],
+        max_iter: usize,
+        tol: f64,
+        ws: &mut Workspace,
+    ) -> Result<(usize, f64)> {
+        let n = self.n;
+        if !self.eval(z, x, ws) {
+            return Err(StieltjesError::NonFinite { iterations: 0 });
+        }
+        let mut res = relative_residual(x, &ws.y);
+        let mut it = 0usize;
+        let mut trial = vec![ZERO; n];
+        loop {
+            if res <= tol {
+                return Ok((it, res));
+            }
+            if it >= max_iter {
+                return Err(StieltjesError::NotConverged {
+                    residual: res,
+                    iterations: it,
+                });
+            }
+            self.jacobian(x, ws);
+            for i in 0..n {
+                ws.rhs[i] = ws.y[i] - x[i];
+            }
+            if !lu_solve(&mut ws.jac, n, &mut ws.rhs, 1) {
+                return Err(StieltjesError::NotConverged {
+                    residual: res,
+                    iterations: it,
+                });
+            }
+            let mut step = 1.0;
+            let mut accepted = false;
+            for _ in 0..12 {
+                for i in 0..n {
+                    trial[i] = x[i] + ws.rhs[i] * step;
+                }
+                if self.eval(z, &trial, ws) {
+                    let rt = relative_residual(&trial, &ws.y);
+                    if rt.is_finite() && (rt < res || rt <= tol) {
+                        res = rt;
+                        accepted = true;
+                        break;
+                    }
+                }
+                step *= 0.5;
+            }
+            it += 1;
+            if !accepted {
+                // restore the intermediates at x before reporting
+                self.eval(z, x, ws);
+                return Err(StieltjesError::NotConverged {
+                    residual: res,
+                    iterations: it,
+                });
+            }
+            x.copy_from_slice(&trial);
+        }
+    }
+
+    /// Branch check on the intermediates of the last `eval`.
+    pub(crate) fn on_branch(&self, z: C64, ws: &Workspace) -> bool {
+        const TOL: f64 = 1e-9;
+        if z.im > 0.0 {
+            ws.qt.iter().all(|v| v.im >= -TOL * v.norm())
+                && ws.delta.iter().all(|v| v.im >= -TOL * v.norm() - 1e-300)
+        } else {
+            ws.qt.iter().all(|v| v.re > 0.0) && ws.delta.iter().all(|v| v.re >= -TOL)
+        }
+    }
+
+    /// Current `m(z) = Σ π_a q̃_a` from the intermediates of the last `eval`.
+    pub(crate) fn m_from(&self, ws: &Workspace) -> C64 {
+        let mut m = ZERO;
+        for a in 0..self.r {
+            m += ws.qt[a] * self.pi[a];
+        }
+        m
+    }
+
+    pub(crate) fn unknowns(&self) -> usize {
+        self.n
+    }
+
+    fn package(
+        &self,
+        z: C64,
+        x: &[C64],
+        ws: &mut Workspace,
+        iterations: usize,
+        residual: f64,
+    ) -> SpikedSolution {
+        // refresh intermediates at x (cheap)
+        let ok = self.eval(z, x, ws);
+        debug_assert!(ok);
+        let r = self.r;
+        let residual = if ok {
+            relative_residual(x, &ws.y).max(residual.min(0.0))
+        } else {
+            residual
+        };
+        SpikedSolution {
+            z,
+            m: self.m_from(ws),
+            q: x[..r].to_vec(),
+            q_tilde: ws.qt.clone(),
+            t: ws.t.clone(),
+            s: ws.g[self.mt..].to_vec(),
+            delta: ws.delta.clone(),
+            iterations,
+            residual,
+        }
+    }
+}
