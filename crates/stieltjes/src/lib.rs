@@ -31,6 +31,8 @@
 //! assert_eq!(sol.delta.len(), 3);
 //! ```
 
+#[cfg(feature = "hermite")]
+pub mod activation;
 pub mod density;
 pub mod error;
 pub mod fixed_point;
