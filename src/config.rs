@@ -28,7 +28,7 @@ pub const MAX_SIDE: usize = 20_000;
 /// Largest number of seeds accepted.
 pub const MAX_SEEDS: usize = 1_000;
 /// Largest number of spike groups `r` accepted.
-pub const MAX_GROUPS: usize = 64;
+pub const MAX_GROUPS: usize = 16;
 /// Tolerance on probabilities summing to one.
 pub const PROB_SUM_TOL: f64 = 1e-9;
 
