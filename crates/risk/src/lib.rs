@@ -9,16 +9,22 @@
 //! - [`terms`]: indexing of the `m = r(r+1)/2 + r` covariance terms `φ_j`, `L_j`.
 //! - [`response`]: the linear-response closed forms `ν`, `Ξ`.
 //! - [`assembly`]: learned function `v`, `ε(κ)`, `t*`, `E_gen`, `E_train`, decomposition.
+//! - [`kappa`]: the κ quadrature (breakpoints, node count), groups, profile construction.
+//! - [`problem`]: the one-call API `RiskProblem::solve() -> RiskResult`.
 //! - [`mei_montanari`]: an independent implementation of Mei & Montanari (2019).
 
 pub mod assembly;
 pub mod error;
+pub mod kappa;
 mod linalg;
 pub mod mei_montanari;
+pub mod problem;
 pub mod profile;
 pub mod response;
 pub mod terms;
 
 pub use assembly::{Decomposition, RiskResult, SpectralPoint, assemble};
 pub use error::RiskError;
+pub use kappa::{Group, KappaQuadrature};
+pub use problem::RiskProblem;
 pub use profile::Profile;
