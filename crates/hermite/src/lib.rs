@@ -22,6 +22,7 @@ pub mod coefficients;
 pub mod error;
 pub mod polynomials;
 pub mod quadrature;
+mod roots;
 pub mod shifted;
 
 pub use activation::Activation;

@@ -21,7 +21,7 @@
 //! ```
 
 use crate::error::{HermiteError, Result};
-use crate::polynomials::hermite_normalized_pair_scaled;
+use crate::roots;
 
 /// `1/sqrt(2π)`.
 pub(crate) const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
@@ -297,14 +297,26 @@ fn legendre_and_derivative(n: usize, x: f64) -> (f64, f64) {
     (p1, nf * (x * p1 - p0) / (x * x - 1.0))
 }
 
-/// Which algorithm built a [`GaussHermite`] rule.
+/// Which algorithm builds a [`GaussHermite`] rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GhAlgorithm {
-    /// Golub-Welsch: implicit QL on the Jacobi matrix (eigenvalues and first components of
-    /// the eigenvectors, `O(K²)`), then Newton polishing on the normalized recurrence and
-    /// Christoffel weights `1/(K h_{K-1}(z_i)²)`.
+    /// [`GhAlgorithm::GolubWelsch`] for `K ≤ GaussHermite::GOLUB_WELSCH_MAX_AUTO`,
+    /// [`GhAlgorithm::GlaserLiuRokhlin`] above.
+    Auto,
+    /// Golub-Welsch: eigenvalues of the Jacobi matrix (zero diagonal, off-diagonal
+    /// `sqrt(k)`) by implicit QL, `O(K²)`, then Newton polishing on the normalized
+    /// recurrence and Christoffel weights `1/(K h_{K-1}(z_i)²)`.
     GolubWelsch,
+    /// `O(K)` ODE sweep after Glaser, Liu & Rokhlin (2007): walks outward from 0 along the
+    /// normalized Hermite function `ψ = h_K e^{-z²/4}` (Weber equation
+    /// `ψ'' = (z²/4 - K - 1/2) ψ`) with local Taylor series and Newton, predicting each zero
+    /// from the WKB phase; weights `e^{-z_i²/2}/ψ'(z_i)²`.
+    GlaserLiuRokhlin,
+    /// The [`GhAlgorithm::GlaserLiuRokhlin`] nodes polished by two Newton steps on the
+    /// three-term recurrence, Christoffel weights from the recurrence: `O(K²)`, the slow
+    /// obviously-correct reference for large `K`.
+    NewtonRecurrence,
 }
 
 /// The Gauss-Hermite rule for `E[g(Z)]`, `Z ~ N(0,1)` (probabilists' weight
@@ -331,17 +343,30 @@ pub struct GaussHermite {
 impl GaussHermite {
     /// Largest accepted number of nodes.
     pub const MAX_NODES: usize = 100_000;
+    /// [`GhAlgorithm::Auto`] uses Golub-Welsch up to this `K`, the `O(K)` sweep above.
+    pub const GOLUB_WELSCH_MAX_AUTO: usize = 64;
 
-    /// The `k`-node rule, `1 ≤ k ≤ MAX_NODES`.
+    /// The `k`-node rule, `1 ≤ k ≤ MAX_NODES` ([`GhAlgorithm::Auto`]).
     pub fn new(k: usize) -> Result<Self> {
-        Self::with_algorithm(k, GhAlgorithm::GolubWelsch)
+        Self::with_algorithm(k, GhAlgorithm::Auto)
     }
 
     /// The `k`-node rule built by a specific algorithm (for cross-checks and benches).
     pub fn with_algorithm(k: usize, algorithm: GhAlgorithm) -> Result<Self> {
         check_node_count(k)?;
+        let algorithm = match algorithm {
+            GhAlgorithm::Auto if k <= Self::GOLUB_WELSCH_MAX_AUTO => GhAlgorithm::GolubWelsch,
+            GhAlgorithm::Auto => GhAlgorithm::GlaserLiuRokhlin,
+            other => other,
+        };
         let rule = match algorithm {
-            GhAlgorithm::GolubWelsch => golub_welsch(k)?,
+            GhAlgorithm::GolubWelsch => roots::golub_welsch(k)?,
+            GhAlgorithm::NewtonRecurrence => {
+                let fast = roots::glaser_liu_rokhlin(k)?;
+                let mut half: Vec<f64> = fast.nodes()[k / 2..].to_vec();
+                roots::newton_recurrence(k, &mut half, 2)
+            }
+            _ => roots::glaser_liu_rokhlin(k)?,
         };
         Ok(Self { rule, algorithm })
     }
@@ -371,7 +396,7 @@ impl GaussHermite {
         self.rule.expect(g)
     }
 
-    /// The algorithm that built this rule.
+    /// The algorithm that built this rule (never `Auto`).
     pub fn algorithm(&self) -> GhAlgorithm {
         self.algorithm
     }
@@ -396,160 +421,6 @@ fn check_node_count(k: usize) -> Result<()> {
             requested: k,
             limit: GaussHermite::MAX_NODES,
         });
-    }
-    Ok(())
-}
-
-/// Newton step `h_K(x) / h_K'(x)` (`h_K' = sqrt(K) h_{K-1}`) and `ln w(x)` with
-/// `w = 1/(K h_{K-1}(x)²)`.
-pub(crate) fn newton_step_and_log_weight(k: usize, x: f64) -> (f64, f64) {
-    let (a, b, log_scale) = hermite_normalized_pair_scaled(k, x);
-    let kf = k as f64;
-    let step = a / (kf.sqrt() * b);
-    let log_w = -kf.ln() - 2.0 * (b.abs().ln() + log_scale);
-    (step, log_w)
-}
-
-/// Polish positive nodes by Newton on the normalized recurrence, compute Christoffel
-/// weights, mirror, normalize. `half` holds the nodes `>= 0` (increasing), with 0 included
-/// for odd `k`.
-pub(crate) fn finish_rule_from_positive_nodes(
-    k: usize,
-    half: &mut [f64],
-    newton_steps: usize,
-) -> GaussianRule {
-    let mut log_w = vec![0.0; half.len()];
-    for (x, lw) in half.iter_mut().zip(log_w.iter_mut()) {
-        if *x == 0.0 {
-            // odd k: 0 is an exact node
-            let (_, l) = newton_step_and_log_weight(k, 0.0);
-            *lw = l;
-            continue;
-        }
-        for _ in 0..newton_steps {
-            let (step, _) = newton_step_and_log_weight(k, *x);
-            *x -= step;
-            if step.abs() <= 4.0 * f64::EPSILON * x.abs() {
-                break;
-            }
-        }
-        *lw = newton_step_and_log_weight(k, *x).1;
-    }
-    let mut nodes = Vec::with_capacity(k);
-    let mut weights = Vec::with_capacity(k);
-    let odd = k % 2 == 1;
-    // negative side (mirror), decreasing index -> increasing node
-    for i in (0..half.len()).rev() {
-        if odd && i == 0 {
-            continue;
-        }
-        nodes.push(-half[i]);
-        weights.push(log_w[i].exp());
-    }
-    for i in 0..half.len() {
-        nodes.push(half[i]);
-        weights.push(log_w[i].exp());
-    }
-    // sum smallest first for accuracy
-    let total: f64 = {
-        let mut idx: Vec<usize> = (0..k).collect();
-        idx.sort_by(|&a, &b| weights[a].total_cmp(&weights[b]));
-        idx.iter().map(|&i| weights[i]).sum()
-    };
-    weights.iter_mut().for_each(|w| *w /= total);
-    GaussianRule::from_parts(nodes, weights)
-}
-
-/// Golub-Welsch: eigenvalues of the symmetric tridiagonal Jacobi matrix (zero diagonal,
-/// off-diagonal `sqrt(j)`) by implicit QL with Wilkinson-type shifts; the first eigenvector
-/// components are carried along but only used as a consistency check of the weights, which
-/// are recomputed by the Christoffel formula after Newton polishing.
-fn golub_welsch(k: usize) -> Result<GaussianRule> {
-    if k == 1 {
-        return Ok(GaussianRule::from_parts(vec![0.0], vec![1.0]));
-    }
-    let mut d = vec![0.0_f64; k];
-    let mut e: Vec<f64> = (1..=k)
-        .map(|j| if j < k { (j as f64).sqrt() } else { 0.0 })
-        .collect();
-    tridiagonal_ql_eigenvalues(&mut d, &mut e)?;
-    d.sort_by(f64::total_cmp);
-    // positive half (symmetrized): nodes d[k-1-i] = -d[i] in exact arithmetic
-    let m = k.div_ceil(2);
-    let mut half: Vec<f64> = (0..m)
-        .map(|i| {
-            let hi = d[k / 2 + i];
-            let lo = d[(k - 1) / 2 - i];
-            if k % 2 == 1 && i == 0 {
-                0.0
-            } else {
-                0.5 * (hi - lo)
-            }
-        })
-        .collect();
-    Ok(finish_rule_from_positive_nodes(k, &mut half, 3))
-}
-
-/// Implicit QL iteration (eigenvalues only) for a symmetric tridiagonal matrix with diagonal
-/// `d` and off-diagonal `e[i]` coupling `i` and `i+1` (`e[n-1]` ignored). `O(n²)`.
-fn tridiagonal_ql_eigenvalues(d: &mut [f64], e: &mut [f64]) -> Result<()> {
-    let n = d.len();
-    const MAX_ITER: usize = 60;
-    e[n - 1] = 0.0;
-    for l in 0..n {
-        let mut iter = 0;
-        loop {
-            let mut m = l;
-            while m + 1 < n {
-                let dd = d[m].abs() + d[m + 1].abs();
-                if e[m].abs() <= f64::EPSILON * dd {
-                    break;
-                }
-                m += 1;
-            }
-            if m == l {
-                break;
-            }
-            iter += 1;
-            if iter > MAX_ITER {
-                return Err(HermiteError::NotConverged {
-                    residual: e[l].abs(),
-                    iterations: iter,
-                });
-            }
-            let mut g = (d[l + 1] - d[l]) / (2.0 * e[l]);
-            let mut r = g.hypot(1.0);
-            g = d[m] - d[l] + e[l] / (g + r.copysign(g));
-            let (mut s, mut c, mut p) = (1.0, 1.0, 0.0);
-            let mut early = false;
-            let mut i = m;
-            while i > l {
-                i -= 1;
-                let f = s * e[i];
-                let b = c * e[i];
-                r = f.hypot(g);
-                e[i + 1] = r;
-                if r == 0.0 {
-                    d[i + 1] -= p;
-                    e[m] = 0.0;
-                    early = true;
-                    break;
-                }
-                s = f / r;
-                c = g / r;
-                g = d[i + 1] - p;
-                r = (d[i] - g) * s + 2.0 * c * b;
-                p = s * r;
-                d[i + 1] = g + p;
-                g = c * r - b;
-            }
-            if early {
-                continue;
-            }
-            d[l] -= p;
-            e[l] = g;
-            e[m] = 0.0;
-        }
     }
     Ok(())
 }
