@@ -11,9 +11,11 @@
 //! - [`assembly`]: learned function `v`, `ε(κ)`, `t*`, `E_gen`, `E_train`, decomposition.
 //! - [`kappa`]: the κ quadrature (breakpoints, node count), groups, profile construction.
 //! - [`problem`]: the one-call API `RiskProblem::solve() -> RiskResult`.
+//! - [`curves`]: optimal ridge `λ*` and learning curves over `α`, `ψ`, `λ`, `η̃`.
 //! - [`mei_montanari`]: an independent implementation of Mei & Montanari (2019).
 
 pub mod assembly;
+pub mod curves;
 pub mod error;
 pub mod kappa;
 mod linalg;
