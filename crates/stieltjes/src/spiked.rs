@@ -28,8 +28,11 @@
 //!   (`h₀ = 2 max(|z|, scale)`) down to `z` by Newton steps, shrinking `h` geometrically and
 //!   refining the step when Newton fails or leaves the Herglotz branch.
 //!
-//! Branch: for `Im z > 0` every returned solution has `Im q̃_a ≥ 0` and `Im δ(κ) ≥ 0`
-//! (up to `1e-9` relative round-off); for real `z < 0`, `q̃_a > 0` and `δ(κ) ≥ 0`. For
+//! Branch: for `Im z > 0` every returned solution has `Im(N_aa + s_a) ≤ 0` (hence
+//! `Im q̃_a ≥ Im z |q̃_a|² > 0`) and `Im δ(κ) ≥ 0`, up to a relative tolerance of `1e-9` on a
+//! continuous path and `1e-11` after a warm-start jump (spurious roots of the equations near
+//! the real axis violate these signs by `O(Im z)`); for real `z < 0`, `q̃_a > 0` and
+//! `δ(κ) ≥ 0`. For
 //! `Im z < 0` the solver uses `m(z̄) = conj m(z)`. The reported residual is
 //! `|Φ(x) - x|_∞ / max(|x|_∞, 1)` at the returned point.
 
@@ -42,6 +45,12 @@ use num_complex::Complex64 as C64;
 
 const ZERO: C64 = C64 { re: 0.0, im: 0.0 };
 const ONE: C64 = C64 { re: 1.0, im: 0.0 };
+/// Relative sign tolerance of the branch check along a continuous path.
+const BRANCH_TOL_PATH: f64 = 1e-9;
+/// Relative sign tolerance of the branch check after a warm-start jump (spurious roots of the
+/// real-axis equations have sign violations of order `Im z`, so this must stay well below
+/// the `η/scale` of the density sweep).
+const BRANCH_TOL_JUMP: f64 = 1e-11;
 
 /// Tolerances and caps of the spiked solver.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -451,7 +460,7 @@ impl SpikedProblem {
             let ok = match res {
                 Ok((it, r)) => {
                     work += it;
-                    self.on_branch(z, ws).then_some(r)
+                    self.on_branch_strict(z, ws).then_some(r)
                 }
                 Err(_) => None,
             };
@@ -831,15 +840,30 @@ impl SpikedProblem {
         }
     }
 
-    /// Branch check on the intermediates of the last `eval`.
-    pub(crate) fn on_branch(&self, z: C64, ws: &Workspace) -> bool {
-        const TOL: f64 = 1e-9;
+    /// Branch check on the intermediates of the last `eval`, with relative tolerance `tol`.
+    ///
+    /// For `Im z > 0` the physical solution satisfies `Im(N_aa + s_a) ≤ 0` (so that
+    /// `Im q̃_a ≥ Im z |q̃_a|²`) and `Im δ(κ) ≥ 0`; for real `z < 0`, `q̃_a > 0`, `δ ≥ 0`.
+    pub(crate) fn on_branch_tol(&self, z: C64, ws: &Workspace, tol: f64) -> bool {
+        let r = self.r;
         if z.im > 0.0 {
-            ws.qt.iter().all(|v| v.im >= -TOL * v.norm())
-                && ws.delta.iter().all(|v| v.im >= -TOL * v.norm() - 1e-300)
+            (0..r).all(|a| {
+                let den = ws.nn[a * r + a] + ws.g[self.mt + a];
+                den.im <= tol * (den - z).norm()
+            }) && ws.delta.iter().all(|v| v.im >= -tol * v.norm() - 1e-300)
         } else {
-            ws.qt.iter().all(|v| v.re > 0.0) && ws.delta.iter().all(|v| v.re >= -TOL)
+            ws.qt.iter().all(|v| v.re > 0.0) && ws.delta.iter().all(|v| v.re >= -tol)
         }
+    }
+
+    /// Lenient branch check (`1e-9`), for points reached by a continuous path.
+    pub(crate) fn on_branch(&self, z: C64, ws: &Workspace) -> bool {
+        self.on_branch_tol(z, ws, BRANCH_TOL_PATH)
+    }
+
+    /// Strict branch check (`1e-11`), for warm starts that may jump between roots.
+    pub(crate) fn on_branch_strict(&self, z: C64, ws: &Workspace) -> bool {
+        self.on_branch_tol(z, ws, BRANCH_TOL_JUMP)
     }
 
     /// Current `m(z) = Σ π_a q̃_a` from the intermediates of the last `eval`.
