@@ -3,7 +3,10 @@
 
 use clap::{Args, Parser, Subcommand};
 use giantstep::config::Experiment;
+use giantstep::experiments::{simulation, spectrum};
+use giantstep::model::Model;
 use giantstep::parse;
+use giantstep::progress::Bar;
 use giantstep::{Error, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +23,46 @@ pub struct Cli {
 enum Command {
     /// Print the resolved experiment description (after --config and flags), validated.
     ShowConfig(CommonArgs),
+    /// Stieltjes transform m(z) of the spiked deterministic equivalent (THEORY.md §4).
+    Stieltjes(StieltjesArgs),
+    /// Limiting density of the feature covariance on a grid (CSV, or JSON with --json).
+    Density(DensityArgs),
+    /// Simulations at finite d, with the theory alongside.
+    #[command(subcommand)]
+    Simulate(SimulateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SimulateCommand {
+    /// Empirical spectrum of F F^T/n: histogram, m(z), Kolmogorov distance, outliers.
+    Spectrum(SimulateSpectrumArgs),
+}
+
+#[derive(Debug, Args)]
+struct StieltjesArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Spectral argument: x (real) or x,y for x + iy (e.g. --z=-0.5, --z 1,0.3).
+    #[arg(long, allow_hyphen_values = true)]
+    z: String,
+}
+
+#[derive(Debug, Args)]
+struct DensityArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Grid start:end:count (default: 600 points up to 1.15 x the right edge).
+    #[arg(long, allow_hyphen_values = true)]
+    grid: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct SimulateSpectrumArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Points where m(z) is compared, separated by ';' (each x or x,y).
+    #[arg(long, allow_hyphen_values = true, default_value = "-0.5;0.5,0.5;2,1")]
+    z: String,
 }
 
 /// Flags shared by every experiment subcommand; each overrides the field of the same name
@@ -175,6 +218,9 @@ pub fn run() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Stieltjes(args) => cmd_stieltjes(&args),
+        Command::Density(args) => cmd_density(&args),
+        Command::Simulate(SimulateCommand::Spectrum(args)) => cmd_simulate_spectrum(&args),
         Command::ShowConfig(args) => {
             let e = args.experiment()?;
             if args.json {
@@ -187,4 +233,114 @@ fn dispatch(cli: Cli) -> Result<()> {
             }
         }
     }
+}
+
+fn cmd_stieltjes(args: &StieltjesArgs) -> Result<()> {
+    let model = Model::new(&args.common.experiment()?)?;
+    let z = parse::parse_complex("z", &args.z)?;
+    let point = spectrum::stieltjes(&model, z)?;
+    if args.common.json {
+        return print_json(&point);
+    }
+    println!(
+        "m({}) = {:.9} {} {:.9}i   ({} iterations, residual {:.1e})",
+        fmt_c(point.z),
+        point.m[0],
+        if point.m[1] < 0.0 { '-' } else { '+' },
+        point.m[1].abs(),
+        point.iterations,
+        point.residual
+    );
+    Ok(())
+}
+
+fn fmt_c(z: [f64; 2]) -> String {
+    if z[1] == 0.0 {
+        format!("{}", z[0])
+    } else {
+        format!("{}{:+}i", z[0], z[1])
+    }
+}
+
+fn cmd_density(args: &DensityArgs) -> Result<()> {
+    let model = Model::new(&args.common.experiment()?)?;
+    let grid = args
+        .grid
+        .as_deref()
+        .map(|g| parse::parse_grid("grid", g))
+        .transpose()?;
+    let bar = Bar::new(args.common.quiet);
+    let th = spectrum::theory_spectrum(&model, grid.as_deref(), &bar)?;
+    drop(bar);
+    if args.common.json {
+        return print_json(&th);
+    }
+    println!("# {}", model.short());
+    println!(
+        "# atom at 0: {:.6}, right edge: {:.6}, random-features edge: {:.6}, mass beyond it: {:.6}",
+        th.atom, th.right_edge, th.rf_edge, th.tail_mass
+    );
+    println!("# mean outliers / p: {:?}", th.outliers_over_p);
+    println!("x,density");
+    for (x, r) in th.x.iter().zip(&th.density) {
+        println!("{x},{r}");
+    }
+    Ok(())
+}
+
+fn cmd_simulate_spectrum(args: &SimulateSpectrumArgs) -> Result<()> {
+    let e = args.common.experiment()?;
+    let model = Model::new(&e)?;
+    let zs = args
+        .z
+        .split(';')
+        .map(|t| parse::parse_complex("z", t))
+        .collect::<Result<Vec<_>>>()?;
+    let bar = Bar::new(args.common.quiet);
+    let sim = simulation::simulate_spectrum(&model, e.d, &e.seeds, &zs, &bar)?;
+    drop(bar);
+    if args.common.json {
+        return print_json(&sim);
+    }
+    println!(
+        "{} | d = {}, p = {}, n = {}, seeds {:?}",
+        model.short(),
+        sim.d,
+        sim.p,
+        sim.n,
+        sim.seeds
+    );
+    println!(
+        "theory: atom {:.4}, right edge {:.4}, mass beyond the random-features edge {:.4}",
+        sim.theory.atom, sim.theory.right_edge, sim.theory.tail_mass
+    );
+    println!(
+        "{:<14} {:>24} {:>24} {:>24}",
+        "z", "theory m(z)", "simulation (mean)", "conditional theory"
+    );
+    for zc in &sim.z {
+        let cond_re =
+            zc.conditional.iter().map(|v| v[0]).sum::<f64>() / zc.conditional.len() as f64;
+        let cond_im =
+            zc.conditional.iter().map(|v| v[1]).sum::<f64>() / zc.conditional.len() as f64;
+        println!(
+            "{:<14} {:>24} {:>24} {:>24}",
+            fmt_c(zc.z),
+            format!("{:.6}{:+.6}i", zc.theory[0], zc.theory[1]),
+            format!("{:.6}{:+.6}i", zc.simulation[0], zc.simulation[1]),
+            format!("{:.6}{:+.6}i", cond_re, cond_im)
+        );
+    }
+    println!(
+        "Kolmogorov distance (bulk vs theory CDF) per seed: {:?}",
+        sim.kolmogorov
+            .iter()
+            .map(|k| format!("{k:.4}"))
+            .collect::<Vec<_>>()
+    );
+    println!(
+        "largest eigenvalues per seed: {:?}; predicted mean outliers: {:?}",
+        sim.top, sim.predicted_outliers
+    );
+    Ok(())
 }

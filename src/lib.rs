@@ -15,6 +15,7 @@
 
 pub mod config;
 pub mod error;
+pub mod experiments;
 pub mod model;
 pub mod parse;
 pub mod plot;

@@ -131,8 +131,8 @@ impl Model {
     /// Serializable summary.
     pub fn summary(&self) -> ModelSummary {
         ModelSummary {
-            activation: self.activation.name().to_string(),
-            target: self.target.name().to_string(),
+            activation: self.activation.to_string(),
+            target: self.target.to_string(),
             groups: self.groups.clone(),
             psi: self.psi,
             alpha: self.alpha,

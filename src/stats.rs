@@ -72,6 +72,28 @@ pub fn kolmogorov_distance(samples: &[f64], cdf: &[(f64, f64)]) -> f64 {
     worst
 }
 
+/// Kolmogorov distance for a sample with `zeros` exact zeros (an atom at 0) besides the
+/// `positive` values: the empirical CDF is `(zeros + #{x_i ≤ x}) / (zeros + positive.len())`,
+/// compared with `cdf` (which must include the theory's atom) on the positive values and at
+/// the atom itself (`|zeros/total − F(0)|`).
+pub fn kolmogorov_distance_with_atom(positive: &[f64], zeros: usize, cdf: &[(f64, f64)]) -> f64 {
+    let total = (positive.len() + zeros) as f64;
+    if total == 0.0 || cdf.is_empty() {
+        return f64::NAN;
+    }
+    let mut s = positive.to_vec();
+    s.sort_by(f64::total_cmp);
+    let f = |x: f64| interpolate(cdf, x);
+    let mut worst = (zeros as f64 / total - f(0.0)).abs();
+    for (i, &x) in s.iter().enumerate() {
+        let fx = f(x);
+        let below = (zeros + i) as f64 / total;
+        let above = (zeros + i + 1) as f64 / total;
+        worst = worst.max((fx - below).abs()).max((above - fx).abs());
+    }
+    worst
+}
+
 /// Linear interpolation in an increasing table `(x_i, y_i)`, constant outside.
 pub fn interpolate(table: &[(f64, f64)], x: f64) -> f64 {
     let first = table[0];
@@ -159,6 +181,16 @@ mod tests {
         let cdf = vec![(0.0, 0.0), (1.0, 1.0)];
         let k = kolmogorov_distance(&s, &cdf);
         assert!((k - 0.5 / n as f64).abs() < 1e-12, "{k}");
+    }
+
+    #[test]
+    fn atom_is_matched_separately() {
+        // 1/3 zeros, the rest uniform on (0, 1]: theory atom 1/3 + (2/3) x.
+        let n = 300;
+        let pos: Vec<f64> = (0..n).map(|i| (i as f64 + 0.5) / n as f64).collect();
+        let cdf = vec![(0.0, 1.0 / 3.0), (1.0, 1.0)];
+        let k = kolmogorov_distance_with_atom(&pos, n / 2, &cdf);
+        assert!(k < 1.0 / n as f64, "{k}");
     }
 
     #[test]
