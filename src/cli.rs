@@ -3,7 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use giantstep::config::Experiment;
-use giantstep::experiments::{simulation, spectrum};
+use giantstep::experiments::{risk, simulation, spectrum};
 use giantstep::model::Model;
 use giantstep::parse;
 use giantstep::progress::Bar;
@@ -27,6 +27,8 @@ enum Command {
     Stieltjes(StieltjesArgs),
     /// Limiting density of the feature covariance on a grid (CSV, or JSON with --json).
     Density(DensityArgs),
+    /// Asymptotic test and training error of the retrained second layer (THEORY.md §5).
+    Risk(CommonArgs),
     /// Simulations at finite d, with the theory alongside.
     #[command(subcommand)]
     Simulate(SimulateCommand),
@@ -219,6 +221,7 @@ pub fn run() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Stieltjes(args) => cmd_stieltjes(&args),
+        Command::Risk(args) => cmd_risk(&args),
         Command::Density(args) => cmd_density(&args),
         Command::Simulate(SimulateCommand::Spectrum(args)) => cmd_simulate_spectrum(&args),
         Command::ShowConfig(args) => {
@@ -341,6 +344,28 @@ fn cmd_simulate_spectrum(args: &SimulateSpectrumArgs) -> Result<()> {
     println!(
         "largest eigenvalues per seed: {:?}; predicted mean outliers: {:?}",
         sim.top, sim.predicted_outliers
+    );
+    Ok(())
+}
+
+fn cmd_risk(args: &CommonArgs) -> Result<()> {
+    let model = Model::new(&args.experiment()?)?;
+    let point = risk::risk(&model)?;
+    if args.json {
+        return print_json(&point);
+    }
+    println!(
+        "{} | lambda = {}, noise = {}",
+        model.short(),
+        model.lambda,
+        model.noise
+    );
+    println!("E_gen   = {:.9}", point.r#gen);
+    println!("E_train = {:.9}", point.train);
+    let dcp = &point.decomposition;
+    println!(
+        "E_gen = bias {:.6} + g-price {:.6} + variance {:.6} + noise {:.6}; unlearnable part {:.6}",
+        dcp.bias, dcp.g_price, dcp.variance, dcp.noise, point.irreducible
     );
     Ok(())
 }

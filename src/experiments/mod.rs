@@ -2,6 +2,7 @@
 //! serde-serializable data. They know nothing of files or terminals; progress goes through a
 //! [`crate::progress::Progress`].
 
+pub mod risk;
 pub mod simulation;
 pub mod spectrum;
 
