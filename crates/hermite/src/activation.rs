@@ -237,8 +237,9 @@ impl Activation {
 
     /// `σ'(z)` (used by the one-step gradient, THEORY.md §2). Exact for built-ins
     /// (`relu'(0) = abs'(0) = 0`); for a [`CustomActivation`] without derivative, the central
-    /// difference `(σ(z+h) - σ(z-h))/(2h)`, `h = ε^{1/3} max(1, |z|)` (error
-    /// `O(h² σ''')`, about 1e-10 relative for smooth `σ`).
+    /// difference `(σ(z+h) - σ(z-h))/(2h)`, `h = ε^{1/3} max(1, |z|)`: error about
+    /// `h² |σ'''|/6 + ε |σ|/h`, i.e. ~1e-10 for `|z| ≲ 1` and O(1) derivatives, growing
+    /// like `z²` for large `|z|` (supply the exact derivative there).
     pub fn derivative(&self, z: f64) -> f64 {
         match self {
             Self::Relu => {

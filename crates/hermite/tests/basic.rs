@@ -1,5 +1,7 @@
 //! Basic checks of the public API against hand-derived values.
 
+#![allow(clippy::needless_range_loop)] // index loops mirror the formulas
+
 use giantstep_hermite::HermiteError;
 use giantstep_hermite::activation::Activation;
 use giantstep_hermite::coefficients::hermite_coefficients;
