@@ -7,6 +7,7 @@ use giantstep::experiments::{risk, simulation, spectrum};
 use giantstep::model::Model;
 use giantstep::parse;
 use giantstep::progress::Bar;
+use giantstep::report::{self, ReproduceOptions};
 use giantstep::{Error, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,8 @@ enum Command {
     Density(DensityArgs),
     /// Asymptotic test and training error of the retrained second layer (THEORY.md §5).
     Risk(CommonArgs),
+    /// Run the experiments of THEORY.md §6 and write figures, data and report.md to --out.
+    Reproduce(ReproduceArgs),
     /// Simulations at finite d, with the theory alongside.
     #[command(subcommand)]
     Simulate(SimulateCommand),
@@ -38,6 +41,22 @@ enum Command {
 enum SimulateCommand {
     /// Empirical spectrum of F F^T/n: histogram, m(z), Kolmogorov distance, outliers.
     Spectrum(SimulateSpectrumArgs),
+}
+
+#[derive(Debug, Args)]
+struct ReproduceArgs {
+    /// Output directory (created if missing).
+    #[arg(long, default_value = "out")]
+    out: PathBuf,
+    /// Paper-size runs (d = 2000, 4 seeds, finer sweeps; tens of minutes).
+    #[arg(long)]
+    full: bool,
+    /// Override the simulation dimension d.
+    #[arg(long)]
+    d: Option<String>,
+    /// No progress bars.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -222,6 +241,7 @@ fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Stieltjes(args) => cmd_stieltjes(&args),
         Command::Risk(args) => cmd_risk(&args),
+        Command::Reproduce(args) => cmd_reproduce(&args),
         Command::Density(args) => cmd_density(&args),
         Command::Simulate(SimulateCommand::Spectrum(args)) => cmd_simulate_spectrum(&args),
         Command::ShowConfig(args) => {
@@ -367,5 +387,31 @@ fn cmd_risk(args: &CommonArgs) -> Result<()> {
         "E_gen = bias {:.6} + g-price {:.6} + variance {:.6} + noise {:.6}; unlearnable part {:.6}",
         dcp.bias, dcp.g_price, dcp.variance, dcp.noise, point.irreducible
     );
+    Ok(())
+}
+
+fn cmd_reproduce(args: &ReproduceArgs) -> Result<()> {
+    let mut opts = if args.full {
+        ReproduceOptions::full()
+    } else {
+        ReproduceOptions::fast()
+    };
+    if let Some(d) = &args.d {
+        opts.d = parse_count("d", d)?;
+        opts.base.d = opts.d;
+        opts.base.validate()?;
+    }
+    let bar = Bar::new(args.quiet);
+    let out = report::reproduce(&opts, &args.out, &bar)?;
+    drop(bar);
+    let passed = out.rows.iter().filter(|r| r.pass).count();
+    println!(
+        "wrote {} files to {} in {:.1} s; theory vs simulation: {passed} of {} rows within tolerance",
+        out.files.len(),
+        args.out.display(),
+        out.seconds,
+        out.rows.len()
+    );
+    println!("report: {}", args.out.join("report.md").display());
     Ok(())
 }

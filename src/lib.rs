@@ -13,13 +13,16 @@
 //! - [`table`]: the theory-vs-simulation table;
 //! - [`error`]: the error type.
 
+pub mod checks;
 pub mod config;
 pub mod error;
 pub mod experiments;
+pub mod figures;
 pub mod model;
 pub mod parse;
 pub mod plot;
 pub mod progress;
+pub mod report;
 pub mod stats;
 pub mod table;
 

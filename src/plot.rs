@@ -283,14 +283,24 @@ fn draw_panel<DB: DrawingBackend>(
         .label_font(("sans-serif", 14))
         .position(SeriesLabelPosition::UpperRight)
         .draw()?;
-    // Markers beyond the x range: list them under the legend area, bottom right.
-    let (w, h) = area.dim_in_pixel();
-    for (i, m) in outside.iter().enumerate() {
-        let text = format!("{} at {:.4}", m.label, m.x);
+    // Markers beyond the x range: one text line per label (values joined), top right,
+    // below the legend.
+    let (w, _) = area.dim_in_pixel();
+    let mut lines: Vec<(String, usize, Vec<f64>)> = Vec::new();
+    for m in outside {
+        match lines.iter_mut().find(|(l, _, _)| *l == m.label) {
+            Some((_, _, v)) => v.push(m.x),
+            None => lines.push((m.label.clone(), m.color, vec![m.x])),
+        }
+    }
+    let legend_rows = panel.series.len() + usize::from(panel.histogram.is_some()) + labelled.len();
+    for (i, (label, col, xs)) in lines.iter().enumerate() {
+        let values: Vec<String> = xs.iter().map(|x| format!("{x:.1}")).collect();
+        let text = format!("{label}: {}", values.join(", "));
         area.draw(&Text::new(
             text,
-            (w as i32 - 300, h as i32 - 110 + 18 * i as i32),
-            ("sans-serif", 14).into_font().color(&color(m.color)),
+            (w as i32 - 420, 60 + 22 * legend_rows as i32 + 20 * i as i32),
+            ("sans-serif", 14).into_font().color(&color(*col)),
         ))?;
     }
     Ok(())
@@ -336,7 +346,7 @@ mod tests {
         };
         let paths = fig.render(&dir).unwrap();
         let svg = std::fs::read_to_string(&paths[0]).unwrap();
-        assert!(svg.contains("eigenvalue") && svg.contains("far outlier at 40.0000"));
+        assert!(svg.contains("eigenvalue") && svg.contains("far outlier: 40.0"));
         assert!(std::fs::metadata(&paths[1]).unwrap().len() > 1000);
         std::fs::remove_dir_all(&dir).unwrap();
     }

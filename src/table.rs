@@ -121,8 +121,8 @@ pub fn to_markdown(rows: &[Row]) -> String {
     for r in rows {
         s.push_str(&format!(
             "| {} | {} | {} | {:.6} | {:.6} | {} | {} | {} |\n",
-            r.quantity,
-            r.configuration,
+            r.quantity.replace('|', "\\|"),
+            r.configuration.replace('|', "\\|"),
             r.d,
             r.theory,
             r.simulation,

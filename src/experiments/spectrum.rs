@@ -89,6 +89,14 @@ impl TheorySpectrum {
         self.outliers_over_p.iter().map(|o| o * p as f64).collect()
     }
 
+    /// Quantile of the limiting spectrum (atom included): smallest grid point where the CDF
+    /// reaches `q` (linear interpolation between grid points).
+    pub fn quantile(&self, q: f64) -> f64 {
+        let cdf = self.cdf();
+        let inverted: Vec<(f64, f64)> = cdf.iter().map(|&(x, f)| (f, x)).collect();
+        crate::stats::interpolate(&inverted, q)
+    }
+
     /// CDF table of the limiting spectrum on the grid (atom included) for the
     /// Kolmogorov distance.
     pub fn cdf(&self) -> Vec<(f64, f64)> {
