@@ -7,7 +7,7 @@
 //! triangle directly.
 
 use faer::linalg::matmul::triangular::{BlockStructure, matmul};
-use faer::{Accum, Mat, MatRef};
+use faer::{Accum, Mat, MatMut, MatRef};
 
 use crate::error::{SpikedError, check_matrix, check_size};
 use crate::par::faer_par;
@@ -28,6 +28,25 @@ pub(crate) fn syrk_lower(a: MatRef<'_, f64>, scale: f64) -> Mat<f64> {
         faer_par(),
     );
     c
+}
+
+/// Lower triangle of `A A^T * scale` in a fresh column-major `m×m` buffer (leading
+/// dimension `m`; upper triangle zero).
+pub(crate) fn syrk_lower_buffer(a: MatRef<'_, f64>, scale: f64) -> Vec<f64> {
+    let m = a.nrows();
+    let mut buf = vec![0.0; m * m];
+    matmul(
+        MatMut::from_column_major_slice_mut(&mut buf, m, m),
+        BlockStructure::TriangularLower,
+        Accum::Replace,
+        a,
+        BlockStructure::Rectangular,
+        a.transpose(),
+        BlockStructure::Rectangular,
+        scale,
+        faer_par(),
+    );
+    buf
 }
 
 /// Copies the strict lower triangle onto the upper triangle.

@@ -35,5 +35,6 @@ pub mod sampling;
 pub mod seed;
 pub mod spectrum;
 pub mod spike;
+mod tridiag;
 
 pub use error::SpikedError;

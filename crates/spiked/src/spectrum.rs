@@ -4,14 +4,13 @@
 //! Empirical Stieltjes transform of `Σ̂ = F F^T / n` (p×p):
 //! `m_p(z) = (1/p) tr (Σ̂ - z I)^{-1} = (1/p) Σ_i 1 / (λ_i - z)`.
 
-use faer::dyn_stack::{MemBuffer, MemStack};
-use faer::linalg::evd::{ComputeEigenvectors, self_adjoint_evd, self_adjoint_evd_scratch};
 use faer::{Mat, MatRef};
 use num_complex::Complex64;
 
-use crate::covariance::syrk_lower;
+use crate::covariance::syrk_lower_buffer;
 use crate::error::{SpikedError, check_matrix, check_size};
 use crate::par::faer_par;
+use crate::tridiag::{eigenvalues_lower_in_place, lower_to_buffer};
 
 /// All eigenvalues (ascending) of a symmetric matrix, of which only the lower triangle is
 /// read. Values only: no eigenvectors are formed.
@@ -32,24 +31,9 @@ pub fn symmetric_eigenvalues(a: MatRef<'_, f64>) -> Result<Vec<f64>, SpikedError
         });
     }
     check_size("matrix dimension", n)?;
-    let par = faer_par();
-    let mut s = faer::Col::<f64>::zeros(n);
-    let mut mem = MemBuffer::new(self_adjoint_evd_scratch::<f64>(
-        n,
-        ComputeEigenvectors::No,
-        par,
-        Default::default(),
-    ));
-    self_adjoint_evd(
-        a,
-        s.as_diagonal_mut(),
-        None,
-        par,
-        MemStack::new(&mut mem),
-        Default::default(),
-    )
-    .map_err(|_| SpikedError::EigenNotConverged)?;
-    let mut ev: Vec<f64> = (0..n).map(|i| s[i]).collect();
+    check_matrix("eigenvalue workspace", n, n)?;
+    let mut buf = lower_to_buffer(a);
+    let mut ev = eigenvalues_lower_in_place(&mut buf, n, faer_par())?;
     if ev.iter().any(|v| !v.is_finite()) {
         return Err(SpikedError::NonFinite {
             what: "eigenvalues",
@@ -80,12 +64,19 @@ pub fn covariance_eigenvalues(f: MatRef<'_, f64>) -> Result<Vec<f64>, SpikedErro
     check_size("n (columns of F)", n)?;
     let small = p.min(n);
     check_matrix("covariance", small, small)?;
-    let lower = if p <= n {
-        syrk_lower(f, 1.0 / n as f64)
+    let mut lower = if p <= n {
+        syrk_lower_buffer(f, 1.0 / n as f64)
     } else {
-        syrk_lower(f.transpose(), 1.0 / n as f64)
+        syrk_lower_buffer(f.transpose(), 1.0 / n as f64)
     };
-    let ev = symmetric_eigenvalues(lower.as_ref())?;
+    let mut ev = eigenvalues_lower_in_place(&mut lower, small, faer_par())?;
+    drop(lower);
+    if ev.iter().any(|v| !v.is_finite()) {
+        return Err(SpikedError::NonFinite {
+            what: "eigenvalues",
+        });
+    }
+    ev.sort_by(f64::total_cmp);
     if p <= n {
         Ok(ev)
     } else {
