@@ -99,7 +99,9 @@ pub fn assemble(
     let r = profile.r();
     let k = profile.n_nodes();
     if spectral.q.len() != r || spectral.s.len() != r || spectral.t.len() != r * r {
-        return Err(RiskError::BadInput("spectral point dimensions do not match r".into()));
+        return Err(RiskError::BadInput(
+            "spectral point dimensions do not match r".into(),
+        ));
     }
     if spectral.delta.len() != k {
         return Err(RiskError::BadInput(format!(
@@ -108,7 +110,9 @@ pub fn assemble(
         )));
     }
     if spectral.delta.iter().any(|d| !(d.is_finite() && *d > -1.0)) {
-        return Err(RiskError::BadInput("delta(kappa) must be finite and > -1".into()));
+        return Err(RiskError::BadInput(
+            "delta(kappa) must be finite and > -1".into(),
+        ));
     }
     let lr = linear_response(&spectral.q, &spectral.t, profile.pi(), psi, alpha)?;
     assemble_with_response(profile, spectral, &lr, noise)
@@ -167,7 +171,11 @@ pub fn assemble_with_response(
     // --- mean-estimator conditional error ε(κ) ---------------------------------------
     // coefficient of φ_j in β̄ᵀCβ̄: b_j = Σ_a (v_{g,a}/q_a)² ν_{aj}
     let bcoef: Vec<f64> = (0..m)
-        .map(|j| (0..r).map(|a| (v[r + a] / q[a]).powi(2) * lr.nu[(a, j)]).sum())
+        .map(|j| {
+            (0..r)
+                .map(|a| (v[r + a] / q[a]).powi(2) * lr.nu[(a, j)])
+                .sum()
+        })
         .collect();
     let mut phi = vec![0.0; m];
     let mut phis_all = vec![0.0; k * m];
@@ -228,7 +236,12 @@ pub fn assemble_with_response(
     Ok(RiskResult {
         e_gen,
         e_train: train,
-        decomposition: Decomposition { bias, g_price, variance, noise },
+        decomposition: Decomposition {
+            bias,
+            g_price,
+            variance,
+            noise,
+        },
         irreducible,
         spectral_radius,
         v,
@@ -253,7 +266,9 @@ pub fn spectral_radius_psd_product(a: &Mat<f64>, b: &Mat<f64>) -> Result<f64, Ri
     let (vals, vecs) = sym_eigen(a, "Phi")?;
     // A^{1/2} = U diag(sqrt(max(ev,0))) U^T
     let sq = Mat::from_fn(n, n, |i, j| {
-        (0..n).map(|l| vecs[(i, l)] * vals[l].max(0.0).sqrt() * vecs[(j, l)]).sum::<f64>()
+        (0..n)
+            .map(|l| vecs[(i, l)] * vals[l].max(0.0).sqrt() * vecs[(j, l)])
+            .sum::<f64>()
     });
     let c = &sq * b * &sq;
     let (ev, _) = sym_eigen(&c, "Phi^1/2 Xi Phi^1/2")?;

@@ -22,7 +22,12 @@ pub struct RidgeSearch {
 
 impl Default for RidgeSearch {
     fn default() -> Self {
-        Self { lambda_min: 1e-4, lambda_max: 1e3, grid: 22, log_tol: 1e-6 }
+        Self {
+            lambda_min: 1e-4,
+            lambda_max: 1e3,
+            grid: 22,
+            log_tol: 1e-6,
+        }
     }
 }
 
@@ -50,7 +55,10 @@ pub struct OptimalRidge {
 /// let opt = optimal_ridge(&p, &RidgeSearch::default()).unwrap();
 /// assert!(!opt.at_boundary && opt.lambda > 1e-3 && opt.lambda < 1e2);
 /// ```
-pub fn optimal_ridge(problem: &RiskProblem, search: &RidgeSearch) -> Result<OptimalRidge, RiskError> {
+pub fn optimal_ridge(
+    problem: &RiskProblem,
+    search: &RidgeSearch,
+) -> Result<OptimalRidge, RiskError> {
     check_lambda(search.lambda_min)?;
     check_lambda(search.lambda_max)?;
     if search.lambda_max <= search.lambda_min || search.grid < 3 || search.grid > 10_000 {
@@ -59,7 +67,9 @@ pub fn optimal_ridge(problem: &RiskProblem, search: &RidgeSearch) -> Result<Opti
         ));
     }
     if !(search.log_tol.is_finite() && search.log_tol > 0.0) {
-        return Err(RiskError::BadInput("ridge search: log_tol must be > 0".into()));
+        return Err(RiskError::BadInput(
+            "ridge search: log_tol must be > 0".into(),
+        ));
     }
     let mut p = problem.clone();
     p.lambda = search.lambda_min;
@@ -68,11 +78,20 @@ pub fn optimal_ridge(problem: &RiskProblem, search: &RidgeSearch) -> Result<Opti
     let mut evals = 0usize;
     let mut eval = |log_l: f64, warm: Option<&RiskResult>| -> Result<RiskResult, RiskError> {
         evals += 1;
-        solve_profile(&profile, p.psi, p.alpha, log_l.exp(), p.noise, &p.solver, warm)
+        solve_profile(
+            &profile,
+            p.psi,
+            p.alpha,
+            log_l.exp(),
+            p.noise,
+            &p.solver,
+            warm,
+        )
     };
     let (a, b) = (search.lambda_min.ln(), search.lambda_max.ln());
-    let xs: Vec<f64> =
-        (0..search.grid).map(|i| a + (b - a) * i as f64 / (search.grid - 1) as f64).collect();
+    let xs: Vec<f64> = (0..search.grid)
+        .map(|i| a + (b - a) * i as f64 / (search.grid - 1) as f64)
+        .collect();
     let mut results: Vec<RiskResult> = Vec::with_capacity(xs.len());
     for &x in &xs {
         let r = eval(x, results.last())?;
@@ -114,8 +133,17 @@ pub fn optimal_ridge(problem: &RiskProblem, search: &RidgeSearch) -> Result<Opti
             r2 = eval(x2, Some(&r1))?;
         }
     }
-    let (x, r) = if r1.e_gen <= r2.e_gen { (x1, r1) } else { (x2, r2) };
-    Ok(OptimalRidge { lambda: x.exp(), result: r, at_boundary: false, evaluations: evals })
+    let (x, r) = if r1.e_gen <= r2.e_gen {
+        (x1, r1)
+    } else {
+        (x2, r2)
+    };
+    Ok(OptimalRidge {
+        lambda: x.exp(),
+        result: r,
+        at_boundary: false,
+        evaluations: evals,
+    })
 }
 
 /// What a learning curve varies.
@@ -191,12 +219,21 @@ pub fn learning_curve(problem: &RiskProblem, sweep: &Sweep) -> Result<Vec<CurveP
         Sweep::Eta { etas, .. } => etas.len(),
     };
     if n > MAX_CURVE_POINTS {
-        return Err(RiskError::TooLarge { what: "curve points", value: n, limit: MAX_CURVE_POINTS });
+        return Err(RiskError::TooLarge {
+            what: "curve points",
+            value: n,
+            limit: MAX_CURVE_POINTS,
+        });
     }
     let mut out = Vec::with_capacity(n);
     let mut last: Option<RiskResult> = None;
     match sweep {
-        Sweep::Eta { etas, a_values, fractions, theta_rescaled } => {
+        Sweep::Eta {
+            etas,
+            a_values,
+            fractions,
+            theta_rescaled,
+        } => {
             for &eta in etas {
                 let mut p = problem.clone();
                 p.groups = one_step_groups(
@@ -222,7 +259,15 @@ pub fn learning_curve(problem: &RiskProblem, sweep: &Sweep) -> Result<Vec<CurveP
                     _ => p.lambda = x,
                 }
                 p.validate()?;
-                let r = solve_profile(&profile, p.psi, p.alpha, p.lambda, p.noise, &p.solver, last.as_ref())?;
+                let r = solve_profile(
+                    &profile,
+                    p.psi,
+                    p.alpha,
+                    p.lambda,
+                    p.noise,
+                    &p.solver,
+                    last.as_ref(),
+                )?;
                 out.push(CurvePoint::new(x, &r));
                 last = Some(r);
             }

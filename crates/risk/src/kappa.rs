@@ -15,9 +15,9 @@
 
 use crate::error::{MAX_NODES, RiskError};
 use crate::profile::{Profile, check_pi};
+use giantstep_hermite::Activation;
 use giantstep_hermite::quadrature::GaussianRule;
 use giantstep_hermite::shifted::ShiftedCoefficients;
-use giantstep_hermite::Activation;
 use serde::{Deserialize, Serialize};
 
 /// Default truncation `L` of the κ rule.
@@ -86,7 +86,11 @@ impl KappaQuadrature {
                 let r = GaussianRule::gauss_hermite(*nodes).map_err(herr)?;
                 Ok((r.nodes().to_vec(), r.weights().to_vec()))
             }
-            Self::PiecewiseLegendre { nodes_per_piece, cutoff, extra_breakpoints } => {
+            Self::PiecewiseLegendre {
+                nodes_per_piece,
+                cutoff,
+                extra_breakpoints,
+            } => {
                 let mut bp = vec![0.0];
                 bp.extend_from_slice(target_kinks);
                 bp.extend_from_slice(extra_breakpoints);
@@ -99,7 +103,11 @@ impl KappaQuadrature {
                 let est = ((2.0 * cutoff.abs().min(1e6)).ceil() as usize + bp.len() + 1)
                     .saturating_mul(*nodes_per_piece);
                 if est > MAX_NODES {
-                    return Err(RiskError::TooLarge { what: "kappa nodes", value: est, limit: MAX_NODES });
+                    return Err(RiskError::TooLarge {
+                        what: "kappa nodes",
+                        value: est,
+                        limit: MAX_NODES,
+                    });
                 }
                 let r = GaussianRule::piecewise_legendre(&bp, *nodes_per_piece, *cutoff)
                     .map_err(herr)?;
@@ -157,7 +165,9 @@ pub fn one_step_groups(
     theta_rescaled: bool,
 ) -> Result<Vec<Group>, RiskError> {
     if a_values.len() != fractions.len() || !eta.is_finite() {
-        return Err(RiskError::BadGroups("a_values / fractions mismatch or eta not finite".into()));
+        return Err(RiskError::BadGroups(
+            "a_values / fractions mismatch or eta not finite".into(),
+        ));
     }
     check_pi(fractions)?;
     let herr = |e: giantstep_hermite::HermiteError| RiskError::Hermite(e.to_string());
@@ -169,15 +179,24 @@ pub fn one_step_groups(
         .map(|(&a, &pi)| Group {
             u: eta * a * ms[1] * mt[1],
             pi,
-            gamma: if theta_rescaled { 1.0 + eta * a * ms[2] * mt[2] } else { 1.0 },
+            gamma: if theta_rescaled {
+                1.0 + eta * a * ms[2] * mt[2]
+            } else {
+                1.0
+            },
         })
         .collect())
 }
 
 /// Validate groups: finite spikes and gammas, fractions > 0 summing to 1.
 pub fn check_groups(groups: &[Group]) -> Result<(), RiskError> {
-    if groups.iter().any(|g| !(g.u.is_finite() && g.gamma.is_finite())) {
-        return Err(RiskError::BadGroups("spikes u_a and gamma_a must be finite".into()));
+    if groups
+        .iter()
+        .any(|g| !(g.u.is_finite() && g.gamma.is_finite()))
+    {
+        return Err(RiskError::BadGroups(
+            "spikes u_a and gamma_a must be finite".into(),
+        ));
     }
     let pi: Vec<f64> = groups.iter().map(|g| g.pi).collect();
     check_pi(&pi)

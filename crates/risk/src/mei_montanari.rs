@@ -76,7 +76,10 @@ pub fn bias_variance(zeta: f64, psi1: f64, psi2: f64, lambda_bar: f64) -> (f64, 
         + 3.0 * pp * chi * z2
         - pp;
     let e1 = psi2 * c3 * z4 - psi2 * c2 * z2 + pp * chi * z2 - pp;
-    let e2 = c5 * z6 - 3.0 * c4 * z4 + (psi1 - 1.0) * c3 * z6 + 2.0 * c3 * z4 + 3.0 * c3 * z2
+    let e2 = c5 * z6 - 3.0 * c4 * z4
+        + (psi1 - 1.0) * c3 * z6
+        + 2.0 * c3 * z4
+        + 3.0 * c3 * z2
         + (-psi1 - 1.0) * c2 * z4
         - 2.0 * c2 * z2
         - c2;

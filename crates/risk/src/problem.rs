@@ -94,22 +94,44 @@ impl RiskProblem {
     pub fn solve(&self) -> Result<RiskResult, RiskError> {
         self.validate()?;
         let profile = self.profile()?;
-        solve_profile(&profile, self.psi, self.alpha, self.lambda, self.noise, &self.solver, None)
+        solve_profile(
+            &profile,
+            self.psi,
+            self.alpha,
+            self.lambda,
+            self.noise,
+            &self.solver,
+            None,
+        )
     }
 
     /// Solve, warm-starting the spectral solver from a previous result (e.g. a nearby `λ`).
     pub fn solve_warm(&self, warm: Option<&RiskResult>) -> Result<RiskResult, RiskError> {
         self.validate()?;
         let profile = self.profile()?;
-        solve_profile(&profile, self.psi, self.alpha, self.lambda, self.noise, &self.solver, warm)
+        solve_profile(
+            &profile,
+            self.psi,
+            self.alpha,
+            self.lambda,
+            self.noise,
+            &self.solver,
+            warm,
+        )
     }
 
     /// The learned function `f̂(κ) = h(κ)ᵀ v` on an arbitrary grid, from a result of this
     /// problem (THEORY.md §5a: `h = (μ0(u_a κ), γ_a κ μ1(u_a κ))`).
-    pub fn learned_function(&self, result: &RiskResult, grid: &[f64]) -> Result<Vec<f64>, RiskError> {
+    pub fn learned_function(
+        &self,
+        result: &RiskResult,
+        grid: &[f64],
+    ) -> Result<Vec<f64>, RiskError> {
         let r = self.groups.len();
         if result.v.len() != 2 * r {
-            return Err(RiskError::BadInput("result does not belong to this problem".into()));
+            return Err(RiskError::BadInput(
+                "result does not belong to this problem".into(),
+            ));
         }
         let w = vec![1.0 / grid.len().max(1) as f64; grid.len()];
         let prof = build_profile(&self.sigma, &self.target, &self.groups, grid.to_vec(), w)?;
@@ -150,7 +172,12 @@ pub fn spectral_point(
             z,
             m: C64::new(0.0, 0.0),
             q: c(&w.q),
-            q_tilde: w.q.iter().zip(profile.pi()).map(|(q, p)| C64::new(q / (psi * p), 0.0)).collect(),
+            q_tilde: w
+                .q
+                .iter()
+                .zip(profile.pi())
+                .map(|(q, p)| C64::new(q / (psi * p), 0.0))
+                .collect(),
             t: c(&w.t),
             s: c(&w.s),
             delta: c(&w.delta),
@@ -158,21 +185,33 @@ pub fn spectral_point(
             residual: 0.0,
         }
     });
-    let sol = problem.solve_with(z, warm_sol.as_ref(), solver).map_err(serr)?;
+    let sol = problem
+        .solve_with(z, warm_sol.as_ref(), solver)
+        .map_err(serr)?;
     let re = |v: &[C64]| -> Result<Vec<f64>, RiskError> {
         v.iter()
             .map(|c| {
                 if c.im.abs() <= REAL_Z_IMAG_TOL * c.re.abs().max(1.0) && c.re.is_finite() {
                     Ok(c.re)
                 } else {
-                    Err(RiskError::Stieltjes(format!("complex value {c} at real z = -lambda")))
+                    Err(RiskError::Stieltjes(format!(
+                        "complex value {c} at real z = -lambda"
+                    )))
                 }
             })
             .collect()
     };
-    let out = SpectralPoint { q: re(&sol.q)?, t: re(&sol.t)?, s: re(&sol.s)?, delta: re(&sol.delta)? };
+    let out = SpectralPoint {
+        q: re(&sol.q)?,
+        t: re(&sol.t)?,
+        s: re(&sol.s)?,
+        delta: re(&sol.delta)?,
+    };
     if out.q.iter().any(|&q| q <= 0.0) {
-        return Err(RiskError::Stieltjes(format!("non-positive q = {:?} at z = -lambda", out.q)));
+        return Err(RiskError::Stieltjes(format!(
+            "non-positive q = {:?} at z = -lambda",
+            out.q
+        )));
     }
     Ok(out)
 }
@@ -187,6 +226,13 @@ pub fn solve_profile(
     solver: &SolverConfig,
     warm: Option<&RiskResult>,
 ) -> Result<RiskResult, RiskError> {
-    let sp = spectral_point(profile, psi, alpha, lambda, solver, warm.map(|w| &w.spectral))?;
+    let sp = spectral_point(
+        profile,
+        psi,
+        alpha,
+        lambda,
+        solver,
+        warm.map(|w| &w.spectral),
+    )?;
     assemble(profile, &sp, psi, alpha, noise)
 }

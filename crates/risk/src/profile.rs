@@ -55,13 +55,21 @@ impl Profile {
             return Err(RiskError::BadGroups("no groups".into()));
         }
         if r > MAX_GROUPS {
-            return Err(RiskError::TooLarge { what: "groups r", value: r, limit: MAX_GROUPS });
+            return Err(RiskError::TooLarge {
+                what: "groups r",
+                value: r,
+                limit: MAX_GROUPS,
+            });
         }
         if k == 0 {
             return Err(RiskError::BadInput("no kappa nodes".into()));
         }
         if k > MAX_NODES {
-            return Err(RiskError::TooLarge { what: "kappa nodes", value: k, limit: MAX_NODES });
+            return Err(RiskError::TooLarge {
+                what: "kappa nodes",
+                value: k,
+                limit: MAX_NODES,
+            });
         }
         if weights.len() != k || target.len() != k {
             return Err(RiskError::BadInput(format!(
@@ -80,20 +88,41 @@ impl Profile {
             }
         }
         if gamma.len() != r {
-            return Err(RiskError::BadGroups(format!("{} gammas for {r} groups", gamma.len())));
+            return Err(RiskError::BadGroups(format!(
+                "{} gammas for {r} groups",
+                gamma.len()
+            )));
         }
-        let all = nodes.iter().chain(&weights).chain(&m0).chain(&d).chain(&e2).chain(&target);
+        let all = nodes
+            .iter()
+            .chain(&weights)
+            .chain(&m0)
+            .chain(&d)
+            .chain(&e2)
+            .chain(&target);
         if all.chain(&gamma).chain(&pi).any(|v| !v.is_finite()) {
             return Err(RiskError::BadInput("non-finite entry in profile".into()));
         }
         if weights.iter().any(|&w| w < 0.0) || (weights.iter().sum::<f64>() - 1.0).abs() > 1e-9 {
-            return Err(RiskError::BadInput("kappa weights must be >= 0 and sum to 1".into()));
+            return Err(RiskError::BadInput(
+                "kappa weights must be >= 0 and sum to 1".into(),
+            ));
         }
         if e2.iter().any(|&v| v < 0.0) {
             return Err(RiskError::BadInput("e_a(kappa)^2 must be >= 0".into()));
         }
         check_pi(&pi)?;
-        Ok(Self { r, nodes, weights, m0, d, e2, target, gamma, pi })
+        Ok(Self {
+            r,
+            nodes,
+            weights,
+            m0,
+            d,
+            e2,
+            target,
+            gamma,
+            pi,
+        })
     }
 
     /// Number of groups `r`.
@@ -157,7 +186,9 @@ impl Profile {
 
 pub(crate) fn check_pi(pi: &[f64]) -> Result<(), RiskError> {
     if pi.iter().any(|&p| !(p.is_finite() && p > 0.0)) {
-        return Err(RiskError::BadGroups(format!("fractions must be > 0, got {pi:?}")));
+        return Err(RiskError::BadGroups(format!(
+            "fractions must be > 0, got {pi:?}"
+        )));
     }
     let s: f64 = pi.iter().sum();
     if (s - 1.0).abs() > PI_SUM_TOL {

@@ -60,7 +60,9 @@ pub fn linear_response(
         )));
     }
     if q.iter().chain(t).chain(pi).any(|v| !v.is_finite()) || q.iter().any(|&v| v <= 0.0) {
-        return Err(RiskError::BadInput("linear_response: need finite q > 0, T, pi".into()));
+        return Err(RiskError::BadInput(
+            "linear_response: need finite q > 0, T, pi".into(),
+        ));
     }
     let ts = terms(r);
     let m = ts.len();
@@ -129,5 +131,11 @@ pub fn linear_response(
             xi[(k, j)] = avg;
         }
     }
-    Ok(LinearResponse { r, m, nu, xi, xi_asymmetry: asym })
+    Ok(LinearResponse {
+        r,
+        m,
+        nu,
+        xi,
+        xi_asymmetry: asym,
+    })
 }

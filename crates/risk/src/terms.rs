@@ -63,7 +63,13 @@ mod tests {
         }
         assert_eq!(
             terms(2),
-            vec![Term::Pair(0, 0), Term::Pair(0, 1), Term::Pair(1, 1), Term::Diag(0), Term::Diag(1)]
+            vec![
+                Term::Pair(0, 0),
+                Term::Pair(0, 1),
+                Term::Pair(1, 1),
+                Term::Diag(0),
+                Term::Diag(1)
+            ]
         );
     }
 

@@ -39,9 +39,17 @@ fn optimal_ridge_u0_matches_dense_scan_of_mei_montanari() {
             best_l = l;
         }
     }
-    assert!(opt.result.e_gen <= best_e * (1.0 + 1e-9), "{} vs scan {best_e}", opt.result.e_gen);
+    assert!(
+        opt.result.e_gen <= best_e * (1.0 + 1e-9),
+        "{} vs scan {best_e}",
+        opt.result.e_gen
+    );
     // the scan's resolution is 7/4000 decades
-    assert!((opt.lambda.log10() - best_l.log10()).abs() < 0.01, "{} vs {best_l}", opt.lambda);
+    assert!(
+        (opt.lambda.log10() - best_l.log10()).abs() < 0.01,
+        "{} vs {best_l}",
+        opt.lambda
+    );
 }
 
 #[test]
@@ -58,7 +66,11 @@ fn learning_curves_have_expected_shape() {
     // alpha: error decreases with more data (at this ridge)
     let c = learning_curve(&p, &Sweep::Alpha(vec![1.0, 2.0, 4.0, 8.0, 16.0])).unwrap();
     for w in c.windows(2) {
-        assert!(w[1].e_gen < w[0].e_gen, "{:?}", c.iter().map(|x| x.e_gen).collect::<Vec<_>>());
+        assert!(
+            w[1].e_gen < w[0].e_gen,
+            "{:?}",
+            c.iter().map(|x| x.e_gen).collect::<Vec<_>>()
+        );
     }
     // lambda sweep point agrees with a direct solve
     let cl = learning_curve(&p, &Sweep::Lambda(vec![0.01, 0.1, 1.0])).unwrap();
@@ -67,9 +79,19 @@ fn learning_curves_have_expected_shape() {
     // eta sweep: eta = 0 is random features; a big step helps on this target
     let ce = learning_curve(
         &p,
-        &Sweep::Eta { etas: vec![0.0, 3.0], a_values: vec![1.0, -1.0], fractions: vec![0.5, 0.5], theta_rescaled: false },
+        &Sweep::Eta {
+            etas: vec![0.0, 3.0],
+            a_values: vec![1.0, -1.0],
+            fractions: vec![0.5, 0.5],
+            theta_rescaled: false,
+        },
     )
     .unwrap();
-    assert!(ce[1].e_gen < ce[0].e_gen, "{} vs {}", ce[1].e_gen, ce[0].e_gen);
+    assert!(
+        ce[1].e_gen < ce[0].e_gen,
+        "{} vs {}",
+        ce[1].e_gen,
+        ce[0].e_gen
+    );
     assert!(ce.iter().all(|x| x.e_gen >= x.irreducible + 0.25));
 }

@@ -30,7 +30,9 @@ fn ls_residual(funcs: &[Box<dyn Fn(f64) -> f64>], s: &dyn Fn(f64) -> f64) -> f64
         }
     }
     for c in 0..n {
-        let p = (c..n).max_by(|&x, &y| a[x][c].abs().total_cmp(&a[y][c].abs())).unwrap();
+        let p = (c..n)
+            .max_by(|&x, &y| a[x][c].abs().total_cmp(&a[y][c].abs()))
+            .unwrap();
         a.swap(c, p);
         for r in 0..n {
             if r != c {
@@ -71,14 +73,22 @@ fn base(lambda: f64) -> RiskProblem {
 #[test]
 fn large_lambda_limit_is_projection_on_means_not_second_moment() {
     // E_gen -> E[(s - Π s)^2] + Δ, Π onto span{μ0(0.5 κ), μ0(3 κ)}; O(1/λ) approach.
-    let proj: Vec<Box<dyn Fn(f64) -> f64>> =
-        vec![Box::new(|x| relu_mu0(0.5 * x)), Box::new(|x| relu_mu0(3.0 * x))];
+    let proj: Vec<Box<dyn Fn(f64) -> f64>> = vec![
+        Box::new(|x| relu_mu0(0.5 * x)),
+        Box::new(|x| relu_mu0(3.0 * x)),
+    ];
     let limit = ls_residual(&proj, &target) + 0.25;
     let ey2 = 1.0 + 1.0 + 0.25;
-    assert!(ey2 - limit > 0.3, "limit {limit} should be well below E[y^2] = {ey2}");
+    assert!(
+        ey2 - limit > 0.3,
+        "limit {limit} should be well below E[y^2] = {ey2}"
+    );
     let e6 = base(1e6).solve().unwrap().e_gen;
     let e5 = base(1e5).solve().unwrap().e_gen;
-    assert!((e6 - limit).abs() < 1e-4 * limit, "E_gen(1e6) = {e6}, limit {limit}");
+    assert!(
+        (e6 - limit).abs() < 1e-4 * limit,
+        "E_gen(1e6) = {e6}, limit {limit}"
+    );
     // error shrinks ~10x per decade
     assert!((e6 - limit).abs() < 0.2 * (e5 - limit).abs() + 1e-12);
 }
@@ -94,8 +104,17 @@ fn expressivity_bound_holds_and_irreducible_matches_independent_ls() {
     let irr = ls_residual(&span, &target);
     for lambda in [1e-3, 1e-2, 0.1, 1.0, 10.0] {
         let res = base(lambda).solve().unwrap();
-        assert!((res.irreducible - irr).abs() < 1e-8, "irreducible {} vs {irr}", res.irreducible);
-        assert!(res.e_gen >= irr + 0.25, "lambda {lambda}: E_gen {} < bound {}", res.e_gen, irr + 0.25);
+        assert!(
+            (res.irreducible - irr).abs() < 1e-8,
+            "irreducible {} vs {irr}",
+            res.irreducible
+        );
+        assert!(
+            res.e_gen >= irr + 0.25,
+            "lambda {lambda}: E_gen {} < bound {}",
+            res.e_gen,
+            irr + 0.25
+        );
     }
 }
 
@@ -113,9 +132,16 @@ fn even_target_unlearnable_with_odd_sigma_and_symmetric_spikes() {
     );
     let res = p.solve().unwrap();
     let ey2 = 2.0 + 0.1;
-    assert!(res.f_hat.iter().all(|f| f.abs() < 1e-9), "learned function not zero");
+    assert!(
+        res.f_hat.iter().all(|f| f.abs() < 1e-9),
+        "learned function not zero"
+    );
     assert!((res.irreducible - 2.0).abs() < 1e-9);
-    assert!(res.e_gen >= ey2 - 1e-12, "E_gen {} < E[y^2] {ey2}", res.e_gen);
+    assert!(
+        res.e_gen >= ey2 - 1e-12,
+        "E_gen {} < E[y^2] {ey2}",
+        res.e_gen
+    );
     // the collinear means (μ0(-2κ) = -μ0(2κ)) were handled by the pseudo-inverse
     assert!(res.dropped_directions >= 1);
 }
@@ -139,7 +165,12 @@ fn interpolation_peak_diverges_at_psi_equal_alpha() {
     };
     let r: Vec<_> = [1e-4, 1e-5, 1e-6].iter().map(|&l| mk(1.0, l)).collect();
     for w in r.windows(2) {
-        assert!(w[1].e_gen > 2.5 * w[0].e_gen, "{} -> {}", w[0].e_gen, w[1].e_gen);
+        assert!(
+            w[1].e_gen > 2.5 * w[0].e_gen,
+            "{} -> {}",
+            w[0].e_gen,
+            w[1].e_gen
+        );
         assert!(1.0 - w[1].spectral_radius < 0.5 * (1.0 - w[0].spectral_radius));
     }
     assert!(r[2].spectral_radius > 0.99);

@@ -21,7 +21,9 @@ fn inv(a: &[Vec<f64>]) -> Vec<Vec<f64>> {
         })
         .collect();
     for c in 0..n {
-        let p = (c..n).max_by(|&x, &y| m[x][c].abs().partial_cmp(&m[y][c].abs()).unwrap()).unwrap();
+        let p = (c..n)
+            .max_by(|&x, &y| m[x][c].abs().partial_cmp(&m[y][c].abs()).unwrap())
+            .unwrap();
         m.swap(c, p);
         let pv = m[c][c];
         for v in m[c].iter_mut() {
@@ -47,7 +49,11 @@ fn matmul(a: &[Vec<f64>], b: &[Vec<f64>]) -> Vec<Vec<f64>> {
     let k = b.len();
     let m = b[0].len();
     (0..n)
-        .map(|i| (0..m).map(|j| (0..k).map(|l| a[i][l] * b[l][j]).sum()).collect())
+        .map(|i| {
+            (0..m)
+                .map(|j| (0..k).map(|l| a[i][l] * b[l][j]).sum())
+                .collect()
+        })
         .collect()
 }
 
@@ -66,13 +72,21 @@ impl Stage2 {
         for _ in 0..100_000 {
             // N = T (I + Q T)^{-1}
             let iqt: Vec<Vec<f64>> = (0..r)
-                .map(|i| (0..r).map(|j| (if i == j { 1.0 } else { 0.0 }) + q[i] * t[i][j]).collect())
+                .map(|i| {
+                    (0..r)
+                        .map(|j| (if i == j { 1.0 } else { 0.0 }) + q[i] * t[i][j])
+                        .collect()
+                })
                 .collect();
             let n = matmul(t, &inv(&iqt));
             let new: Vec<f64> = (0..r)
                 .map(|a| self.psi * self.pi[a] / (n[a][a] + s[a] + self.lambda))
                 .collect();
-            let diff: f64 = new.iter().zip(&q).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
+            let diff: f64 = new
+                .iter()
+                .zip(&q)
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0, f64::max);
             for a in 0..r {
                 q[a] = 0.5 * q[a] + 0.5 * new[a];
             }
@@ -88,10 +102,16 @@ impl Stage2 {
         let r = s.len();
         let q = self.q(t, s);
         let itq: Vec<Vec<f64>> = (0..r)
-            .map(|i| (0..r).map(|j| (if i == j { 1.0 } else { 0.0 }) + t[i][j] * q[j]).collect())
+            .map(|i| {
+                (0..r)
+                    .map(|j| (if i == j { 1.0 } else { 0.0 }) + t[i][j] * q[j])
+                    .collect()
+            })
             .collect();
         let p = inv(&itq);
-        let ms: Vec<Vec<f64>> = (0..r).map(|i| (0..r).map(|j| q[i] * p[i][j]).collect()).collect();
+        let ms: Vec<Vec<f64>> = (0..r)
+            .map(|i| (0..r).map(|j| q[i] * p[i][j]).collect())
+            .collect();
         let g = ts
             .iter()
             .map(|t| match *t {
@@ -121,10 +141,17 @@ fn perturb(t: &[Vec<f64>], s: &[f64], term: Term, h: f64) -> (Vec<Vec<f64>>, Vec
 /// Check ν, Ξ against 4th-order central differences; relative tolerance 1e-7.
 fn check(r: usize, tfac: &[f64], s: &[f64], pi: &[f64], psi: f64, alpha: f64, lambda: f64) {
     // T = F F^T (PSD), F from the generated factors
-    let f: Vec<Vec<f64>> = (0..r).map(|i| (0..r).map(|j| tfac[i * r + j]).collect()).collect();
+    let f: Vec<Vec<f64>> = (0..r)
+        .map(|i| (0..r).map(|j| tfac[i * r + j]).collect())
+        .collect();
     let ft: Vec<Vec<f64>> = (0..r).map(|i| (0..r).map(|j| f[j][i]).collect()).collect();
     let t = matmul(&f, &ft);
-    let st = Stage2 { pi: pi.to_vec(), psi, alpha, lambda };
+    let st = Stage2 {
+        pi: pi.to_vec(),
+        psi,
+        alpha,
+        lambda,
+    };
     let ts = terms(r);
     let (q, _) = st.map(&t, s, &ts);
     let tflat: Vec<f64> = t.iter().flatten().copied().collect();
@@ -134,7 +161,12 @@ fn check(r: usize, tfac: &[f64], s: &[f64], pi: &[f64], psi: f64, alpha: f64, la
     for (k, &tk) in ts.iter().enumerate() {
         let mut dq = vec![0.0; r];
         let mut dg = vec![0.0; ts.len()];
-        for (c, sh) in [(-1.0 / 12.0, 2.0), (8.0 / 12.0, 1.0), (-8.0 / 12.0, -1.0), (1.0 / 12.0, -2.0)] {
+        for (c, sh) in [
+            (-1.0 / 12.0, 2.0),
+            (8.0 / 12.0, 1.0),
+            (-8.0 / 12.0, -1.0),
+            (1.0 / 12.0, -2.0),
+        ] {
             let (tp, sp) = perturb(&t, s, tk, sh * h);
             let (qp, gp) = st.map(&tp, &sp, &ts);
             for a in 0..r {
@@ -170,7 +202,15 @@ fn nu_xi_match_finite_differences_one_group() {
 
 #[test]
 fn nu_xi_match_finite_differences_two_groups() {
-    check(2, &[0.7, 0.2, -0.3, 0.9], &[0.4, 0.15], &[0.3, 0.7], 2.0, 1.0, 0.01);
+    check(
+        2,
+        &[0.7, 0.2, -0.3, 0.9],
+        &[0.4, 0.15],
+        &[0.3, 0.7],
+        2.0,
+        1.0,
+        0.01,
+    );
 }
 
 #[test]

@@ -10,7 +10,14 @@ use giantstep_risk::mei_montanari::{MmInputs, bias_variance, test_error};
 use giantstep_risk::{Group, RiskProblem};
 use proptest::prelude::*;
 
-fn mm_value(sigma: &Activation, target: &Activation, noise: f64, psi: f64, alpha: f64, lambda: f64) -> f64 {
+fn mm_value(
+    sigma: &Activation,
+    target: &Activation,
+    noise: f64,
+    psi: f64,
+    alpha: f64,
+    lambda: f64,
+) -> f64 {
     let mu = hermite_coefficients(sigma, 1).unwrap();
     let e2 = giantstep_hermite::coefficients::mu_star_sq(sigma).unwrap();
     let rule = GaussianRule::piecewise_legendre(&target.kinks(), 30, 14.0).unwrap();
@@ -29,7 +36,15 @@ fn mm_value(sigma: &Activation, target: &Activation, noise: f64, psi: f64, alpha
 }
 
 fn check(sigma: Activation, target: Activation, noise: f64, psi: f64, alpha: f64, lambda: f64) {
-    let p = RiskProblem::new(sigma.clone(), target.clone(), noise, vec![Group::plain(0.0, 1.0)], psi, alpha, lambda);
+    let p = RiskProblem::new(
+        sigma.clone(),
+        target.clone(),
+        noise,
+        vec![Group::plain(0.0, 1.0)],
+        psi,
+        alpha,
+        lambda,
+    );
     let ours = p.solve().unwrap().e_gen;
     let mm = mm_value(&sigma, &target, noise, psi, alpha, lambda);
     let rel = (ours - mm).abs() / mm;
@@ -46,7 +61,11 @@ fn mm_bias_variance_limits() {
     // λ -> ∞: B -> 1, V -> 0; B, V > 0 (B may exceed 1 near interpolation)
     let (b, v) = bias_variance(0.8, 1.3, 2.1, 1e9);
     assert!((b - 1.0).abs() < 1e-6 && v.abs() < 1e-6);
-    for &(z, p1, p2, l) in &[(0.5, 0.5, 3.0, 0.1), (1.2, 2.0, 1.0, 1e-3), (0.9, 1.0, 1.0, 1e-4)] {
+    for &(z, p1, p2, l) in &[
+        (0.5, 0.5, 3.0, 0.1),
+        (1.2, 2.0, 1.0, 1e-3),
+        (0.9, 1.0, 1.0, 1e-4),
+    ] {
         let (b, v) = bias_variance(z, p1, p2, l);
         assert!(b > 0.0 && v > 0.0, "B = {b}, V = {v}");
     }
@@ -55,9 +74,30 @@ fn mm_bias_variance_limits() {
 #[test]
 fn u0_matches_mei_montanari_fixed_cases() {
     let he = |c: &[f64]| Activation::Hermite(c.to_vec());
-    check(Activation::Relu, he(&[0.0, 1.0, std::f64::consts::FRAC_1_SQRT_2]), 0.25, 0.5, 3.0, 0.1);
-    check(Activation::Relu, he(&[0.3, 0.8, 0.0, 0.2]), 0.0, 2.0, 1.0, 1e-3);
-    check(Activation::Tanh, he(&[0.4, 0.8, 0.0, 0.2]), 0.0, 2.0, 1.0, 1e-3);
+    check(
+        Activation::Relu,
+        he(&[0.0, 1.0, std::f64::consts::FRAC_1_SQRT_2]),
+        0.25,
+        0.5,
+        3.0,
+        0.1,
+    );
+    check(
+        Activation::Relu,
+        he(&[0.3, 0.8, 0.0, 0.2]),
+        0.0,
+        2.0,
+        1.0,
+        1e-3,
+    );
+    check(
+        Activation::Tanh,
+        he(&[0.4, 0.8, 0.0, 0.2]),
+        0.0,
+        2.0,
+        1.0,
+        1e-3,
+    );
     check(Activation::Tanh, Activation::Relu, 0.1, 1.0, 1.0, 1e-2);
     check(Activation::Relu, Activation::Tanh, 0.1, 3.0, 0.5, 0.3);
 }

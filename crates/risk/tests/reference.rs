@@ -21,11 +21,23 @@ fn problem() -> RiskProblem {
 #[test]
 fn reference_value_relu_u3_matches_issue_1e4() {
     let res = problem().solve().unwrap();
-    assert!((res.e_gen / 1.18678 - 1.0).abs() < 1e-4, "E_gen = {}", res.e_gen);
-    assert!((res.e_train / 0.93404 - 1.0).abs() < 1e-4, "E_train = {}", res.e_train);
+    assert!(
+        (res.e_gen / 1.18678 - 1.0).abs() < 1e-4,
+        "E_gen = {}",
+        res.e_gen
+    );
+    assert!(
+        (res.e_train / 0.93404 - 1.0).abs() < 1e-4,
+        "E_train = {}",
+        res.e_train
+    );
     let d = res.decomposition;
     let sum = d.bias + d.g_price + d.variance + d.noise;
-    assert!((sum - res.e_gen).abs() < 1e-12, "decomposition sums to {sum}, E_gen {}", res.e_gen);
+    assert!(
+        (sum - res.e_gen).abs() < 1e-12,
+        "decomposition sums to {sum}, E_gen {}",
+        res.e_gen
+    );
     assert!(d.bias > 0.0 && d.g_price > 0.0 && d.variance > 0.0);
     assert!(res.e_gen >= res.irreducible + 0.25);
     assert!(res.spectral_radius > 0.0 && res.spectral_radius < 1.0);
@@ -47,7 +59,12 @@ fn reference_value_converged_in_kappa_nodes() {
     // Gauss-Hermite with many nodes agrees too (smooth target)
     p.quadrature = KappaQuadrature::GaussHermite { nodes: 400 };
     let gh = p.solve().unwrap();
-    assert!((gh.e_gen - base.e_gen).abs() < 1e-7 * base.e_gen, "{} vs {}", gh.e_gen, base.e_gen);
+    assert!(
+        (gh.e_gen - base.e_gen).abs() < 1e-7 * base.e_gen,
+        "{} vs {}",
+        gh.e_gen,
+        base.e_gen
+    );
 }
 
 #[test]
@@ -57,10 +74,18 @@ fn kinked_target_needs_breakpoint_and_converges() {
     let mut p = problem();
     p.target = Activation::Relu;
     let a = p.solve().unwrap();
-    p.quadrature =
-        KappaQuadrature::PiecewiseLegendre { nodes_per_piece: 20, cutoff: 12.0, extra_breakpoints: vec![] };
+    p.quadrature = KappaQuadrature::PiecewiseLegendre {
+        nodes_per_piece: 20,
+        cutoff: 12.0,
+        extra_breakpoints: vec![],
+    };
     let b = p.solve().unwrap();
-    assert!((a.e_gen - b.e_gen).abs() < 1e-9 * a.e_gen, "{} vs {}", a.e_gen, b.e_gen);
+    assert!(
+        (a.e_gen - b.e_gen).abs() < 1e-9 * a.e_gen,
+        "{} vs {}",
+        a.e_gen,
+        b.e_gen
+    );
 }
 
 #[test]
@@ -73,7 +98,10 @@ fn bad_inputs_give_typed_errors() {
     assert!(matches!(p.solve(), Err(RiskError::BadLambda(_))));
     let mut p = problem();
     p.psi = -1.0;
-    assert!(matches!(p.solve(), Err(RiskError::BadRatio { name: "psi", .. })));
+    assert!(matches!(
+        p.solve(),
+        Err(RiskError::BadRatio { name: "psi", .. })
+    ));
     let mut p = problem();
     p.groups = vec![Group::plain(1.0, 0.4), Group::plain(2.0, 0.4)];
     assert!(matches!(p.solve(), Err(RiskError::BadGroups(_))));
@@ -84,6 +112,8 @@ fn bad_inputs_give_typed_errors() {
     p.noise = -0.1;
     assert!(matches!(p.solve(), Err(RiskError::BadNoise(_))));
     let mut p = problem();
-    p.quadrature = KappaQuadrature::GaussHermite { nodes: 1_000_000_000 };
+    p.quadrature = KappaQuadrature::GaussHermite {
+        nodes: 1_000_000_000,
+    };
     assert!(matches!(p.solve(), Err(RiskError::TooLarge { .. })));
 }

@@ -80,30 +80,55 @@ pub fn simulate(cfg: &SimConfig, d: usize, n_test: usize, seed: u64) -> SimOutco
             let upn = sg.u_per_neuron(&grp);
             let gpn = sg.gamma_per_neuron(&grp);
             let any_gamma = gpn.iter().any(|&g| g != 1.0);
-            spike::spiked_weights(w0.as_ref(), &theta, &upn, if any_gamma { Some(&gpn) } else { None })
-                .unwrap()
+            spike::spiked_weights(
+                w0.as_ref(),
+                &theta,
+                &upn,
+                if any_gamma { Some(&gpn) } else { None },
+            )
+            .unwrap()
         }
         Some(os) => {
             // a_i = ±1 by group (groups = [a = +1, a = -1]); labels-only gradient
             let n0 = os.n0_factor * d;
-            let a: Vec<f64> = grp.iter().map(|&g| if g == 0 { 1.0 } else { -1.0 }).collect();
+            let a: Vec<f64> = grp
+                .iter()
+                .map(|&g| if g == 0 { 1.0 } else { -1.0 })
+                .collect();
             let mut gsum = Mat::<f64>::zeros(p, d);
             let chunk = 4096;
             let mut first = 0;
             while first < n0 {
                 let cnt = chunk.min(n0 - first);
-                let c = sampling::labeled_chunk(&theta, |k| target.eval(k), cfg.noise, first as u64, cnt, seed_of(seed, 3))
-                    .unwrap();
+                let c = sampling::labeled_chunk(
+                    &theta,
+                    |k| target.eval(k),
+                    cfg.noise,
+                    first as u64,
+                    cnt,
+                    seed_of(seed, 3),
+                )
+                .unwrap();
                 let pre = &w0 * &c.x; // p x cnt
                 let sp = Mat::from_fn(p, cnt, |i, j| cfg.sigma.derivative(pre[(i, j)]) * c.y[j]);
                 gsum += &sp * c.x.transpose();
                 first += cnt;
             }
-            Mat::from_fn(p, d, |i, j| w0[(i, j)] + os.eta * a[i] * gsum[(i, j)] / n0 as f64)
+            Mat::from_fn(p, d, |i, j| {
+                w0[(i, j)] + os.eta * a[i] * gsum[(i, j)] / n0 as f64
+            })
         }
     };
     // training
-    let tr = sampling::labeled_chunk(&theta, |k| target.eval(k), cfg.noise, 0, n, seed_of(seed, 4)).unwrap();
+    let tr = sampling::labeled_chunk(
+        &theta,
+        |k| target.eval(k),
+        cfg.noise,
+        0,
+        n,
+        seed_of(seed, 4),
+    )
+    .unwrap();
     let sig = cfg.sigma.clone();
     let f = features::features(w.as_ref(), tr.x.as_ref(), |z| sig.eval(z)).unwrap(); // p x n
     let mut c = &f * f.transpose();
@@ -112,16 +137,26 @@ pub fn simulate(cfg: &SimConfig, d: usize, n_test: usize, seed: u64) -> SimOutco
         c[(i, i)] += cfg.lambda;
     }
     let llt = c.llt(Side::Lower).unwrap();
-    let fy = Mat::from_fn(p, 1, |i, _| (0..n).map(|j| f[(i, j)] * tr.y[j]).sum::<f64>() / n as f64);
+    let fy = Mat::from_fn(p, 1, |i, _| {
+        (0..n).map(|j| f[(i, j)] * tr.y[j]).sum::<f64>() / n as f64
+    });
     let beta = llt.solve(&fy);
     // noiseless-label part of the training residual
     let s_tr: Vec<f64> = tr.kappa.iter().map(|&k| target.eval(k)).collect();
-    let fs = Mat::from_fn(p, 1, |i, _| (0..n).map(|j| f[(i, j)] * s_tr[j]).sum::<f64>() / n as f64);
+    let fs = Mat::from_fn(p, 1, |i, _| {
+        (0..n).map(|j| f[(i, j)] * s_tr[j]).sum::<f64>() / n as f64
+    });
     let beta_s = llt.solve(&fs);
     let pred_s = f.transpose() * &beta_s;
-    let ms2: f64 = (0..n).map(|j| (s_tr[j] - pred_s[(j, 0)]).powi(2)).sum::<f64>() / n as f64;
+    let ms2: f64 = (0..n)
+        .map(|j| (s_tr[j] - pred_s[(j, 0)]).powi(2))
+        .sum::<f64>()
+        / n as f64;
     let cinv = llt.solve(Mat::<f64>::identity(p, p));
-    let fro2: f64 = cinv.col_iter().map(|col| col.iter().map(|v| v * v).sum::<f64>()).sum();
+    let fro2: f64 = cinv
+        .col_iter()
+        .map(|col| col.iter().map(|v| v * v).sum::<f64>())
+        .sum();
     let lam = cfg.lambda;
     let trmm = lam * lam * fro2 + (n as f64 - p as f64);
     let e_train = ms2 + cfg.noise * trmm / n as f64;
@@ -131,7 +166,15 @@ pub fn simulate(cfg: &SimConfig, d: usize, n_test: usize, seed: u64) -> SimOutco
     let chunk = 2048;
     while first < n_test {
         let cnt = chunk.min(n_test - first);
-        let te = sampling::labeled_chunk(&theta, |k| target.eval(k), 0.0, first as u64, cnt, seed_of(seed, 5)).unwrap();
+        let te = sampling::labeled_chunk(
+            &theta,
+            |k| target.eval(k),
+            0.0,
+            first as u64,
+            cnt,
+            seed_of(seed, 5),
+        )
+        .unwrap();
         let ft = features::features(w.as_ref(), te.x.as_ref(), |z| sig.eval(z)).unwrap();
         let pred = ft.transpose() * &beta;
         for j in 0..cnt {
@@ -142,9 +185,16 @@ pub fn simulate(cfg: &SimConfig, d: usize, n_test: usize, seed: u64) -> SimOutco
     let e_gen = acc / n_test as f64 + cfg.noise;
     // empirical-κ theory for the training error
     let mut prob = cfg.problem();
-    prob.quadrature = KappaQuadrature::Custom { nodes: tr.kappa.clone(), weights: vec![1.0 / n as f64; n] };
+    prob.quadrature = KappaQuadrature::Custom {
+        nodes: tr.kappa.clone(),
+        weights: vec![1.0 / n as f64; n],
+    };
     let e_train_theory_emp = prob.solve().map(|r| r.e_train).unwrap_or(f64::NAN);
-    SimOutcome { e_gen, e_train, e_train_theory_emp }
+    SimOutcome {
+        e_gen,
+        e_train,
+        e_train_theory_emp,
+    }
 }
 
 pub struct Summary {
@@ -162,13 +212,18 @@ pub struct Summary {
 
 pub fn run(cfg: &SimConfig, d: usize, n_test: usize, seeds: u64) -> Summary {
     let theory = cfg.problem().solve().unwrap();
-    let outs: Vec<SimOutcome> = (0..seeds).map(|s| simulate(cfg, d, n_test, 1000 + s)).collect();
+    let outs: Vec<SimOutcome> = (0..seeds)
+        .map(|s| simulate(cfg, d, n_test, 1000 + s))
+        .collect();
     let k = outs.len() as f64;
     let mean = outs.iter().map(|o| o.e_gen).sum::<f64>() / k;
     let var = outs.iter().map(|o| (o.e_gen - mean).powi(2)).sum::<f64>() / (k - 1.0).max(1.0);
     let sim_train = outs.iter().map(|o| o.e_train).sum::<f64>() / k;
     let th_emp = outs.iter().map(|o| o.e_train_theory_emp).sum::<f64>() / k;
-    let train_gap_abs = outs.iter().map(|o| (o.e_train - o.e_train_theory_emp).abs()).fold(0.0, f64::max);
+    let train_gap_abs = outs
+        .iter()
+        .map(|o| (o.e_train - o.e_train_theory_emp).abs())
+        .fold(0.0, f64::max);
     Summary {
         theory_gen: theory.e_gen,
         sim_gen: mean,
@@ -289,7 +344,15 @@ pub fn slow_config() -> SimConfig {
 pub fn one_step_config(n0_factor: usize) -> SimConfig {
     let sigma = Activation::Relu;
     let target = Activation::Hermite(vec![0.0, 1.0, std::f64::consts::FRAC_1_SQRT_2]);
-    let groups = giantstep_risk::kappa::one_step_groups(&sigma, &target, 3.0, &[1.0, -1.0], &[0.5, 0.5], true).unwrap();
+    let groups = giantstep_risk::kappa::one_step_groups(
+        &sigma,
+        &target,
+        3.0,
+        &[1.0, -1.0],
+        &[0.5, 0.5],
+        true,
+    )
+    .unwrap();
     SimConfig {
         name: "C8 one-step relu eta=3 a=+-1 gamma!=1 psi=.5 alpha=3 lam=.1",
         sigma,
@@ -299,6 +362,17 @@ pub fn one_step_config(n0_factor: usize) -> SimConfig {
         psi: 0.5,
         alpha: 3.0,
         lambda: 0.1,
-        one_step: Some(OneStep { eta: 3.0, n0_factor }),
+        one_step: Some(OneStep {
+            eta: 3.0,
+            n0_factor,
+        }),
     }
+}
+
+/// The same groups (`γ ≠ 1`) simulated as the θ-rescaled spiked model itself.
+pub fn rescaled_spiked_config() -> SimConfig {
+    let mut c = one_step_config(1);
+    c.name = "C8s theta-rescaled spiked relu u=+-1.5 gamma=1+-1.69";
+    c.one_step = None;
+    c
 }
