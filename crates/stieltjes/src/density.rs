@@ -36,6 +36,8 @@ pub struct DensityConfig {
     pub eta_rel: f64,
     /// Newton steps allowed for a warm-started grid point before a restart.
     pub sweep_newton_max_iter: usize,
+    /// Chord steps (reusing the previous point's Jacobian) tried before Newton; 0 disables.
+    pub chord_max_iter: usize,
     /// Solver settings (tolerance, restarts).
     pub solver: SolverConfig,
 }
@@ -45,6 +47,7 @@ impl Default for DensityConfig {
         Self {
             eta_rel: 1e-9,
             sweep_newton_max_iter: 8,
+            chord_max_iter: 6,
             solver: SolverConfig::default(),
         }
     }
@@ -66,8 +69,10 @@ pub struct Density {
     pub atom: f64,
     /// The `η` used.
     pub eta: f64,
-    /// Total Newton steps.
+    /// Total Newton steps (each with a fresh Jacobian).
     pub newton_steps: usize,
+    /// Total chord steps (reusing the Jacobian of a previous point).
+    pub chord_steps: usize,
     /// Grid points recomputed from scratch (continuation in `Im z`).
     pub restarts: usize,
 }
@@ -91,12 +96,14 @@ pub(crate) struct Tracker<'a> {
     pub(crate) ws: Workspace,
     eta: f64,
     cur: Vec<C64>,
+    saved: Vec<C64>,
     p1: Vec<C64>,
     p2: Vec<C64>,
     t1: f64,
     t2: f64,
     have: usize,
     pub(crate) newton_steps: usize,
+    pub(crate) chord_steps: usize,
     pub(crate) restarts: usize,
 }
 
@@ -114,12 +121,14 @@ impl<'a> Tracker<'a> {
             ws,
             eta,
             cur: vec![C64::new(0.0, 0.0); n],
+            saved: vec![C64::new(0.0, 0.0); n],
             p1: vec![C64::new(0.0, 0.0); n],
             p2: vec![C64::new(0.0, 0.0); n],
             t1: 0.0,
             t2: 0.0,
             have: 0,
             newton_steps: 0,
+            chord_steps: 0,
             restarts: 0,
         }
     }
@@ -152,9 +161,20 @@ impl<'a> Tracker<'a> {
                     }
                     self.cur.copy_from_slice(&self.p1);
                 }
-                if let Ok((it, _)) = p.newton(z, &mut self.cur, maxit, tol, &mut self.ws) {
-                    self.newton_steps += it;
+                // cheap chord steps with the previous Jacobian first, then full Newton
+                self.saved.copy_from_slice(&self.cur);
+                if let Some((it, _)) =
+                    p.chord(z, &mut self.cur, self.cfg.chord_max_iter, tol, &mut self.ws)
+                {
+                    self.chord_steps += it;
                     ok = p.on_branch_strict(z, &self.ws);
+                }
+                if !ok {
+                    self.cur.copy_from_slice(&self.saved);
+                    if let Ok((it, _)) = p.newton(z, &mut self.cur, maxit, tol, &mut self.ws) {
+                        self.newton_steps += it;
+                        ok = p.on_branch_strict(z, &self.ws);
+                    }
                 }
                 tries += 1;
             }
@@ -248,6 +268,7 @@ impl SpikedProblem {
             atom: self.atom(),
             eta,
             newton_steps: tr.newton_steps,
+            chord_steps: tr.chord_steps,
             restarts: tr.restarts,
         };
         *ws = tr.ws;

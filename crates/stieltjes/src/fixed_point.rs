@@ -229,7 +229,7 @@ where
         }
         if !used {
             for i in 0..n {
-                x[i] = x[i] + f[i] * beta;
+                x[i] += f[i] * beta;
             }
         }
     }

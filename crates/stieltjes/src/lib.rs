@@ -31,6 +31,9 @@
 //! assert_eq!(sol.delta.len(), 3);
 //! ```
 
+// Index loops mirror the matrix formulas of THEORY.md (row/column indices a, b, i, j).
+#![allow(clippy::needless_range_loop)]
+
 #[cfg(feature = "hermite")]
 pub mod activation;
 pub mod density;

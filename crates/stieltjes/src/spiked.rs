@@ -38,7 +38,7 @@
 
 use crate::error::{Result, StieltjesError, check_positive};
 use crate::fixed_point::{FixedPointConfig, relative_residual, solve_fixed_point};
-use crate::linalg::{invert, lu_solve, matmul};
+use crate::linalg::{invert, lu_apply, lu_factor, matmul};
 use crate::marchenko_pastur::check_z;
 use crate::profile::Profile;
 use num_complex::Complex64 as C64;
@@ -156,9 +156,31 @@ pub struct SpikedProblem {
     m: usize,
     n: usize,
     tri: Vec<(usize, usize)>,
-    /// `φ_k` flattened: `phi[k*m + j]`.
+    /// `φ_j(κ_k)` stored feature-major: `phi[j*K + k]` (vectorizable κ-loops).
     phi: Vec<f64>,
     scale: f64,
+}
+
+/// `Σ a_k b_k` with four independent accumulators (lets the compiler vectorize).
+#[inline]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut s = [0.0_f64; 4];
+    let ca = a.chunks_exact(4);
+    let cb = b.chunks_exact(4);
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        s[0] += x[0] * y[0];
+        s[1] += x[1] * y[1];
+        s[2] += x[2] * y[2];
+        s[3] += x[3] * y[3];
+    }
+    let mut t = (s[0] + s[1]) + (s[2] + s[3]);
+    for (x, y) in ra.iter().zip(rb) {
+        t += x * y;
+    }
+    t
 }
 
 /// Reusable buffers of the solver (allocation-free inner step).
@@ -176,12 +198,10 @@ pub struct Workspace {
     binv: Vec<C64>,
     nn: Vec<C64>,
     qt: Vec<C64>,
-    delta: Vec<C64>,
-    c2: Vec<C64>,
     psi_mat: Vec<C64>,
-    jac: Vec<C64>,
+    pub(crate) jac: Vec<C64>,
     rhs: Vec<C64>,
-    y: Vec<C64>,
+    pub(crate) y: Vec<C64>,
     xt: Vec<C64>,
     // tangent scratch
     dt: Vec<C64>,
@@ -195,6 +215,15 @@ pub struct Workspace {
     db: Vec<C64>,
     dq: Vec<C64>,
     scratch: Vec<C64>,
+    d_re: Vec<f64>,
+    d_im: Vec<f64>,
+    c_re: Vec<f64>,
+    c_im: Vec<f64>,
+    c2_re: Vec<f64>,
+    c2_im: Vec<f64>,
+    /// LU factors of the last Newton Jacobian (valid if `jac_fresh`).
+    pub(crate) piv: Vec<usize>,
+    pub(crate) jac_fresh: bool,
 }
 
 impl Workspace {
@@ -216,8 +245,6 @@ impl Workspace {
             binv: rr.clone(),
             nn: rr.clone(),
             qt: vec![ZERO; r],
-            delta: vec![ZERO; k],
-            c2: vec![ZERO; k],
             psi_mat: vec![ZERO; m * m],
             jac: vec![ZERO; n * n],
             rhs: vec![ZERO; n],
@@ -234,6 +261,14 @@ impl Workspace {
             db: rr.clone(),
             dq: vec![ZERO; r],
             scratch: rr,
+            d_re: vec![0.0; k],
+            d_im: vec![0.0; k],
+            c_re: vec![0.0; k],
+            c_im: vec![0.0; k],
+            c2_re: vec![0.0; k],
+            c2_im: vec![0.0; k],
+            piv: vec![0; n],
+            jac_fresh: false,
         }
     }
 
@@ -252,8 +287,6 @@ impl Workspace {
             binv: Vec::new(),
             nn: Vec::new(),
             qt: Vec::new(),
-            delta: Vec::new(),
-            c2: Vec::new(),
             psi_mat: Vec::new(),
             jac: Vec::new(),
             rhs: Vec::new(),
@@ -270,6 +303,14 @@ impl Workspace {
             db: Vec::new(),
             dq: Vec::new(),
             scratch: Vec::new(),
+            d_re: Vec::new(),
+            d_im: Vec::new(),
+            c_re: Vec::new(),
+            c_im: Vec::new(),
+            c2_re: Vec::new(),
+            c2_im: Vec::new(),
+            piv: Vec::new(),
+            jac_fresh: false,
         }
     }
 
@@ -354,7 +395,16 @@ impl SpikedProblem {
             m,
             n: r + mt,
             tri,
-            phi,
+            phi: {
+                // transpose to feature-major
+                let mut t = vec![0.0; k * m];
+                for kk in 0..k {
+                    for j in 0..m {
+                        t[j * k + kk] = phi[kk * m + j];
+                    }
+                }
+                t
+            },
             scale,
         })
     }
@@ -595,7 +645,7 @@ impl SpikedProblem {
         for j in 0..self.mt {
             let mut acc = 0.0;
             for (kk, &w) in self.profile.weights().iter().enumerate() {
-                acc += w * self.phi[kk * self.m + j];
+                acc += w * self.phi[j * self.profile.len() + kk];
             }
             x[self.r + j] = C64::new(acc, 0.0);
         }
@@ -636,24 +686,37 @@ impl SpikedProblem {
         for a in 0..r {
             ws.theta[self.mt + a] = q[a];
         }
-        // κ-sum
+        // κ-sum, vectorizable structure-of-arrays loops:
+        // δ_k = Σ_j θ_j φ_j(κ_k)/α, c_k = w_k/(1+δ_k), g_j = Σ_k c_k φ_j(κ_k)
         let m = self.m;
+        let k = self.profile.len();
         let inv_alpha = 1.0 / self.alpha;
-        ws.g.fill(ZERO);
+        ws.d_re.fill(0.0);
+        ws.d_im.fill(0.0);
+        for j in 0..m {
+            let (tr, ti) = (ws.theta[j].re * inv_alpha, ws.theta[j].im * inv_alpha);
+            let col = &self.phi[j * k..(j + 1) * k];
+            for ((dr, di), &f) in ws.d_re.iter_mut().zip(ws.d_im.iter_mut()).zip(col) {
+                *dr += tr * f;
+                *di += ti * f;
+            }
+        }
         let weights = self.profile.weights();
-        for (kk, row) in self.phi.chunks_exact(m).enumerate() {
-            let mut acc = ZERO;
-            for j in 0..m {
-                acc += ws.theta[j] * row[j];
-            }
-            let dl = acc * inv_alpha;
-            ws.delta[kk] = dl;
-            let inv = (ONE + dl).inv();
-            ws.c2[kk] = inv * inv * weights[kk];
-            let c = inv * weights[kk];
-            for j in 0..m {
-                ws.g[j] += c * row[j];
-            }
+        for kk in 0..k {
+            let (re, im) = (ws.d_re[kk], ws.d_im[kk]);
+            let a = 1.0 + re;
+            let den = 1.0 / (a * a + im * im);
+            let (inv_re, inv_im) = (a * den, -im * den);
+            let w = weights[kk];
+            let (c_re, c_im) = (inv_re * w, inv_im * w);
+            ws.c_re[kk] = c_re;
+            ws.c_im[kk] = c_im;
+            ws.c2_re[kk] = inv_re * c_re - inv_im * c_im;
+            ws.c2_im[kk] = inv_re * c_im + inv_im * c_re;
+        }
+        for j in 0..m {
+            let col = &self.phi[j * k..(j + 1) * k];
+            ws.g[j] = C64::new(dot(&ws.c_re, col), dot(&ws.c_im, col));
         }
         // T', s' -> B = I + Q T', N = T' B^{-1}
         for (j, &(a, b)) in self.tri.iter().enumerate() {
@@ -684,20 +747,19 @@ impl SpikedProblem {
     fn jacobian(&self, x: &[C64], ws: &mut Workspace) {
         let (r, m, n, mt) = (self.r, self.m, self.n, self.mt);
         let q = &x[..r];
-        // Ψ = Σ_k w_k φ_k φ_kᵀ / (1+δ_k)²  (symmetric)
-        ws.psi_mat.fill(ZERO);
-        for (kk, row) in self.phi.chunks_exact(m).enumerate() {
-            let c = ws.c2[kk];
-            for i in 0..m {
-                let ci = c * row[i];
-                for j in i..m {
-                    ws.psi_mat[i * m + j] += ci * row[j];
-                }
-            }
-        }
+        // Ψ_ij = Σ_k w_k φ_i(κ_k) φ_j(κ_k) / (1+δ_k)²  (symmetric)
+        let k = self.profile.len();
         for i in 0..m {
-            for j in 0..i {
-                ws.psi_mat[i * m + j] = ws.psi_mat[j * m + i];
+            let ci = &self.phi[i * k..(i + 1) * k];
+            for kk in 0..k {
+                ws.c_re[kk] = ws.c2_re[kk] * ci[kk];
+                ws.c_im[kk] = ws.c2_im[kk] * ci[kk];
+            }
+            for j in i..m {
+                let cj = &self.phi[j * k..(j + 1) * k];
+                let v = C64::new(dot(&ws.c_re, cj), dot(&ws.c_im, cj));
+                ws.psi_mat[i * m + j] = v;
+                ws.psi_mat[j * m + i] = v;
             }
         }
         let inv_alpha = 1.0 / self.alpha;
@@ -801,16 +863,19 @@ impl SpikedProblem {
                     iterations: it,
                 });
             }
+            ws.jac_fresh = false;
             self.jacobian(x, ws);
             for i in 0..n {
                 ws.rhs[i] = ws.y[i] - x[i];
             }
-            if !lu_solve(&mut ws.jac, n, &mut ws.rhs, 1) {
+            if !lu_factor(&mut ws.jac, n, &mut ws.piv) {
                 return Err(StieltjesError::NotConverged {
                     residual: res,
                     iterations: it,
                 });
             }
+            lu_apply(&ws.jac, n, &ws.piv, &mut ws.rhs);
+            ws.jac_fresh = true;
             let mut step = 1.0;
             let mut accepted = false;
             for _ in 0..12 {
@@ -840,6 +905,52 @@ impl SpikedProblem {
         }
     }
 
+    /// Chord iteration `x ← x + J₀⁻¹ (Φ(x) - x)` with the LU factors of the last Newton
+    /// Jacobian kept in `ws` (from a nearby point of a sweep). Gives up (returns `None`) as
+    /// soon as the residual does not shrink by half per step. On success `ws` holds the
+    /// intermediates at `x`.
+    pub(crate) fn chord(
+        &self,
+        z: C64,
+        x: &mut [C64],
+        max_iter: usize,
+        tol: f64,
+        ws: &mut Workspace,
+    ) -> Option<(usize, f64)> {
+        if !ws.jac_fresh {
+            return None;
+        }
+        let n = self.n;
+        if !self.eval(z, x, ws) {
+            return None;
+        }
+        let mut res = relative_residual(x, &ws.y);
+        for it in 0..=max_iter {
+            if res <= tol {
+                return Some((it, res));
+            }
+            if it == max_iter {
+                break;
+            }
+            for i in 0..n {
+                ws.rhs[i] = ws.y[i] - x[i];
+            }
+            lu_apply(&ws.jac, n, &ws.piv, &mut ws.rhs);
+            for i in 0..n {
+                x[i] += ws.rhs[i];
+            }
+            if !self.eval(z, x, ws) {
+                return None;
+            }
+            let new = relative_residual(x, &ws.y);
+            if new.is_nan() || (new > 0.5 * res && new > tol) {
+                return None;
+            }
+            res = new;
+        }
+        None
+    }
+
     /// Branch check on the intermediates of the last `eval`, with relative tolerance `tol`.
     ///
     /// For `Im z > 0` the physical solution satisfies `Im(N_aa + s_a) ≤ 0` (so that
@@ -850,9 +961,13 @@ impl SpikedProblem {
             (0..r).all(|a| {
                 let den = ws.nn[a * r + a] + ws.g[self.mt + a];
                 den.im <= tol * (den - z).norm()
-            }) && ws.delta.iter().all(|v| v.im >= -tol * v.norm() - 1e-300)
+            }) && ws
+                .d_re
+                .iter()
+                .zip(&ws.d_im)
+                .all(|(&re, &im)| im >= -tol * re.hypot(im) - 1e-300)
         } else {
-            ws.qt.iter().all(|v| v.re > 0.0) && ws.delta.iter().all(|v| v.re >= -tol)
+            ws.qt.iter().all(|v| v.re > 0.0) && ws.d_re.iter().all(|&re| re >= -tol)
         }
     }
 
@@ -903,7 +1018,12 @@ impl SpikedProblem {
             q_tilde: ws.qt.clone(),
             t: ws.t.clone(),
             s: ws.g[self.mt..].to_vec(),
-            delta: ws.delta.clone(),
+            delta: ws
+                .d_re
+                .iter()
+                .zip(&ws.d_im)
+                .map(|(&re, &im)| C64::new(re, im))
+                .collect(),
             iterations,
             residual,
         }

@@ -2,7 +2,9 @@
 //! the atom at 0, and the outward move of the right edge with the spike (THEORY.md §4).
 
 use giantstep_hermite::Activation;
-use giantstep_stieltjes::{DensityConfig, Profile, SpikedProblem, StieltjesError, marchenko_pastur};
+use giantstep_stieltjes::{
+    DensityConfig, Profile, SpikedProblem, StieltjesError, marchenko_pastur,
+};
 use std::f64::consts::PI;
 
 fn mp_problem(psi: f64, alpha: f64, sigma2: f64) -> SpikedProblem {
@@ -22,7 +24,8 @@ fn mp_tail(x: f64, gamma: f64, sigma2: f64) -> f64 {
     (0..n)
         .map(|i| {
             let t = PI * (i as f64 + 0.5) / n as f64;
-            marchenko_pastur::density(c + h * t.cos(), gamma, sigma2).unwrap() * h * t.sin() * PI / n as f64
+            marchenko_pastur::density(c + h * t.cos(), gamma, sigma2).unwrap() * h * t.sin() * PI
+                / n as f64
         })
         .sum()
 }
@@ -41,7 +44,10 @@ fn mp_density_matches_closed_form_to_1e_6_away_from_edges() {
                 continue;
             }
             let exact = marchenko_pastur::density(*x, gamma, s2).unwrap();
-            assert!((r - exact).abs() < 1e-6, "psi {psi} alpha {alpha} x {x}: {r} vs {exact}");
+            assert!(
+                (r - exact).abs() < 1e-6,
+                "psi {psi} alpha {alpha} x {x}: {r} vs {exact}"
+            );
         }
     }
 }
@@ -61,14 +67,25 @@ fn mp_right_edge_to_1e_9_and_tail_mass_to_1e_5() {
             if x < 0.0 {
                 exact += p.atom();
             }
-            assert!((t - exact).abs() < 1e-5, "psi {psi} alpha {alpha} x {x}: {t} vs {exact}");
+            assert!(
+                (t - exact).abs() < 1e-5,
+                "psi {psi} alpha {alpha} x {x}: {t} vs {exact}"
+            );
         }
     }
 }
 
 #[test]
 fn atom_is_one_minus_alpha_over_psi_and_continuous_part_has_mass_alpha_over_psi() {
-    let p = SpikedProblem::from_activation(&Activation::Relu, &[2.0, -2.0], vec![0.5, 0.5], 3.0, 1.0, 80).unwrap();
+    let p = SpikedProblem::from_activation(
+        &Activation::Relu,
+        &[2.0, -2.0],
+        vec![0.5, 0.5],
+        3.0,
+        1.0,
+        80,
+    )
+    .unwrap();
     assert!((p.atom() - 2.0 / 3.0).abs() < 1e-15);
     let cfg = DensityConfig::default();
     let edge = p.right_edge(&cfg).unwrap();
@@ -85,7 +102,15 @@ fn right_edge_moves_out_as_the_spike_grows_relu() {
     let cfg = DensityConfig::default();
     let mut last = 0.0;
     for &u in &[0.0, 1.0, 2.0, 4.0] {
-        let p = SpikedProblem::from_activation(&Activation::Relu, &[u, -u], vec![0.5, 0.5], 1.5, 2.0, 100).unwrap();
+        let p = SpikedProblem::from_activation(
+            &Activation::Relu,
+            &[u, -u],
+            vec![0.5, 0.5],
+            1.5,
+            2.0,
+            100,
+        )
+        .unwrap();
         let e = p.right_edge(&cfg).unwrap();
         assert!(e > last * (1.0 + 1e-3), "u {u}: edge {e} not beyond {last}");
         last = e;
@@ -95,8 +120,17 @@ fn right_edge_moves_out_as_the_spike_grows_relu() {
 #[test]
 fn density_rejects_bad_configuration_and_huge_grids() {
     let p = mp_problem(1.0, 2.0, 1.0);
-    let bad = DensityConfig { eta_rel: -1.0, ..Default::default() };
-    assert!(matches!(p.density(&[1.0], &bad), Err(StieltjesError::InvalidParameter { .. })));
+    let bad = DensityConfig {
+        eta_rel: -1.0,
+        ..Default::default()
+    };
+    assert!(matches!(
+        p.density(&[1.0], &bad),
+        Err(StieltjesError::InvalidParameter { .. })
+    ));
     assert!(p.density(&[f64::NAN], &DensityConfig::default()).is_err());
-    assert!(p.tail_mass(f64::INFINITY, &DensityConfig::default()).is_err());
+    assert!(
+        p.tail_mass(f64::INFINITY, &DensityConfig::default())
+            .is_err()
+    );
 }
