@@ -109,7 +109,15 @@ pub fn hermite_normalized_pair_scaled(n: usize, x: f64) -> (f64, f64, f64) {
     let (mut prev, mut cur) = (0.0_f64, 1.0_f64);
     let mut log_scale = 0.0;
     let mut sqrt_k = 0.0_f64; // sqrt(k)
+    // for |x| > 1e100, x * cur could overflow before the rescaling below: normalize first
+    let huge = 1e250 / x.abs().max(1.0);
     for k in 0..n {
+        if cur.abs() > huge {
+            let f = cur.abs();
+            cur /= f;
+            prev /= f;
+            log_scale += f.ln();
+        }
         let sqrt_k1 = ((k + 1) as f64).sqrt();
         let next = (x * cur - sqrt_k * prev) / sqrt_k1;
         prev = cur;

@@ -173,9 +173,10 @@ const MAX_TAYLOR_TERMS: usize = 160;
 /// 2. expands `ψ` in a Taylor series at the current point, with coefficients from the
 ///    recurrence `c_{m+2} = (q c_m + (x/2) c_{m-1} + c_{m-2}/4) / ((m+1)(m+2))`, truncated
 ///    when two consecutive terms fall below `1e-17` of the leading ones on the step;
-/// 3. runs Newton on that polynomial (safeguarded: the root must be a sign change at the
-///    predicted side, else a scan-and-bisect fallback), and carries `ψ`, `ψ'` to the new
-///    zero.
+/// 3. runs Newton on that polynomial (safeguarded: the root must lie in `(0, 2h)` for the
+///    predicted step `h` and `ψ` must cross it downward from the sign it has after the
+///    current point, else a scan-and-bisect fallback), and carries `ψ`, `ψ'` to the stored
+///    (rounded) node exactly.
 ///
 /// Weights: `w_i = e^{-x_i²/2} / ψ'(x_i)²` (= `1/(K h_{K-1}(x_i)²)`), computed in log form
 /// (they underflow to 0 beyond `|x| ≈ 38.6`), then divided by their sum.
@@ -244,8 +245,9 @@ pub(crate) fn glaser_liu_rokhlin(k: usize) -> Result<GaussianRule> {
             dpsi.signum()
         };
         // 3. safeguarded Newton
-        let root = newton_on_polynomial(poly, h)
-            .filter(|&r| accept_root(poly, r, side, h))
+        let root = newton_on_polynomial(poly, h, x)
+            .filter(|&(r, dp)| r > 0.0 && r < 2.0 * h && dp.signum() == -side)
+            .map(|(r, _)| r)
             .or_else(|| scan_for_root(poly, side, reach))
             .ok_or(HermiteError::NotConverged {
                 residual: f64::NAN,
@@ -274,6 +276,7 @@ fn taylor_coefficients(
 ) -> Result<usize> {
     // single rounding: the phase accumulates the error of q over the whole sweep
     let q = (0.5 * x).mul_add(0.5 * x, -energy);
+    let inv = inverse_products();
     let half_x = 0.5 * x;
     c[0] = psi;
     c[1] = dpsi;
@@ -283,8 +286,11 @@ fn taylor_coefficients(
     for m in 0..MAX_TAYLOR_TERMS - 1 {
         let cm1 = if m >= 1 { c[m - 1] } else { 0.0 };
         let cm2 = if m >= 2 { c[m - 2] } else { 0.0 };
-        let mf = m as f64;
-        c[m + 2] = (q * c[m] + half_x * cm1 + 0.25 * cm2) / ((mf + 1.0) * (mf + 2.0));
+        // t/((m+1)(m+2)) to within ~half an ulp via a double-double reciprocal: a plain
+        // rounded reciprocal would bias every step the same way and the amplitude of ψ'
+        // (hence the weights) would drift by ~1e-16 per step over the sweep
+        let t = q * c[m] + half_x * cm1 + 0.25 * cm2;
+        c[m + 2] = t.mul_add(inv[m].0, t * inv[m].1);
         reach_pow *= reach;
         let term = c[m + 2].abs() * reach_pow;
         if m + 2 >= 8 && term + prev_term <= 1e-17 * scale {
@@ -295,6 +301,20 @@ fn taylor_coefficients(
     Err(HermiteError::NotConverged {
         residual: prev_term / scale,
         iterations: MAX_TAYLOR_TERMS,
+    })
+}
+
+/// `1/((m+1)(m+2))` for `m < MAX_TAYLOR_TERMS` as an unevaluated sum `hi + lo`.
+fn inverse_products() -> &'static [(f64, f64); MAX_TAYLOR_TERMS] {
+    static TABLE: std::sync::OnceLock<[(f64, f64); MAX_TAYLOR_TERMS]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|m| {
+            let d = (m as f64 + 1.0) * (m as f64 + 2.0);
+            let hi = 1.0 / d;
+            // exact residual 1 - hi d (d is a small integer)
+            let lo = (-hi).mul_add(d, 1.0) / d;
+            (hi, lo)
+        })
     })
 }
 
@@ -310,7 +330,9 @@ fn horner(c: &[f64], h: f64) -> (f64, f64) {
     (p, dp)
 }
 
-fn newton_on_polynomial(c: &[f64], mut h: f64) -> Option<f64> {
+/// Newton on the Taylor polynomial from `h`; converged when the step is below 4 ulps of the
+/// node `x + h`. Returns the root offset and `p'` there (for the crossing-direction check).
+fn newton_on_polynomial(c: &[f64], mut h: f64, x: f64) -> Option<(f64, f64)> {
     for _ in 0..30 {
         let (p, dp) = horner(c, h);
         if dp == 0.0 || !dp.is_finite() {
@@ -318,22 +340,11 @@ fn newton_on_polynomial(c: &[f64], mut h: f64) -> Option<f64> {
         }
         let step = p / dp;
         h -= step;
-        if step.abs() <= 2.0 * f64::EPSILON * h.abs() {
-            return Some(h);
+        if step.abs() <= 4.0 * f64::EPSILON * (x.abs() + h.abs()) {
+            return Some((h, dp));
         }
     }
     None
-}
-
-/// A root `r` is the next zero if it is ahead, not too far, `ψ` keeps the sign `side` on
-/// `(0, r)` (checked at `r/2`) and crosses there.
-fn accept_root(c: &[f64], r: f64, side: f64, guess: f64) -> bool {
-    if !(r > 0.0 && r < 2.0 * guess) {
-        return false;
-    }
-    let (p_mid, _) = horner(c, 0.5 * r);
-    let (_, dp) = horner(c, r);
-    p_mid.signum() == side && dp.signum() == -side
 }
 
 /// Fallback: scan `(0, reach]` for the first sign change away from `side`, then bisect and

@@ -317,6 +317,7 @@ impl ShiftedCoefficients {
         let second_moment = self.eval_into(c, &mut mu);
         let mu_star_sq = self.mu_star_sq_from(c, &mu, second_moment)?;
         mu.truncate(self.k_max + 1);
+        check_overflow(&mu, second_moment, mu_star_sq)?;
         Ok(ShiftedValues {
             shift: c,
             mu,
@@ -337,7 +338,9 @@ impl ShiftedCoefficients {
         let mut buf = vec![0.0; self.k_int + 1];
         for &c in shifts {
             let m2 = self.eval_into(c, &mut buf);
-            mu_star_sq.push(self.mu_star_sq_from(c, &buf, m2)?);
+            let ms = self.mu_star_sq_from(c, &buf, m2)?;
+            check_overflow(&buf[..=self.k_max], m2, ms)?;
+            mu_star_sq.push(ms);
             second_moment.push(m2);
             mu.extend_from_slice(&buf[..=self.k_max]);
         }
@@ -551,4 +554,17 @@ pub(crate) fn owens_t(h: f64, a: f64) -> f64 {
 /// ```
 pub fn mu_star_sq(activation: &Activation, c: f64) -> Result<f64> {
     ShiftedCoefficients::new(activation.clone(), 1)?.mu_star_sq(c)
+}
+
+/// Overflow of `μ_k(c)`, `E σ(sZ+c)²` or `μ*(c)²` (huge shifts, scales or polynomial
+/// coefficients) is reported as [`HermiteError::NonFinite`], never returned as `inf`/NaN.
+fn check_overflow(mu: &[f64], second_moment: f64, mu_star_sq: f64) -> Result<()> {
+    if let Some(&v) = mu.iter().find(|v| !v.is_finite()) {
+        return Err(HermiteError::NonFinite {
+            what: "mu_k(c) (overflow)",
+            value: v,
+        });
+    }
+    check_finite("E sigma(sZ+c)^2 (overflow)", second_moment)?;
+    check_finite("mu*(c)^2 (overflow)", mu_star_sq)
 }
