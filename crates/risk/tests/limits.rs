@@ -2,6 +2,8 @@
 //! the test (ReLU closed forms `μ0(c) = cΦ(c) + φ(c)`, `μ1(c) = Φ(c)`; least squares in the
 //! span on a Gauss-Hermite rule).
 
+#![allow(clippy::needless_range_loop)] // index-heavy small dense algebra
+
 use giantstep_hermite::Activation;
 use giantstep_hermite::quadrature::GaussianRule;
 use giantstep_risk::{Group, RiskProblem};

@@ -1,8 +1,10 @@
 //! `ν` and `Ξ` closed forms (THEORY.md §5b step 3) against central finite differences of an
 //! independent implementation of the stage-2 map (`ridge-error.md` §2) with `(T, s)` free:
-//! `q_a = ψ π_a / ([T (I + QT)^{-1}]_aa + s_a + λ)` solved by damped iteration,
+//! `q_a = ψ π_a / ([T (I + QT)^{-1}]_aa + s_a + λ)` solved by plain (monotone) iteration,
 //! `G_j = (1/α)[tr(A^(j) Q (I + TQ)^{-1}) + c^(j)·q]`, `ν_{aj} = -∂q_a/∂θ_j`,
 //! `Ξ_jk = -∂G_j/∂θ_k`.
+
+#![allow(clippy::needless_range_loop)] // index-heavy small dense algebra
 
 use giantstep_risk::response::linear_response;
 use giantstep_risk::terms::{Term, terms};
