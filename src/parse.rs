@@ -95,6 +95,12 @@ pub fn parse_grid(field: &str, s: &str) -> Result<Vec<f64>> {
             format!("end {b} must exceed start {a}"),
         ));
     }
+    if !(b - a).is_finite() {
+        return Err(Error::field(
+            field,
+            format!("width {a}..{b} overflows (not finite)"),
+        ));
+    }
     if !(2..=MAX_GRID_POINTS).contains(&n) {
         return Err(Error::field(
             field,
