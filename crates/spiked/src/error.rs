@@ -64,6 +64,17 @@ pub enum SpikedError {
         /// Which system.
         what: &'static str,
     },
+    /// An iterative computation did not reach its tolerance.
+    #[error("not converged after {iterations} iterations (residual {residual:e})")]
+    NotConverged {
+        /// Final residual.
+        residual: f64,
+        /// Iterations performed.
+        iterations: usize,
+    },
+    /// Hermite coefficients of an activation could not be computed.
+    #[error("hermite coefficients: {0}")]
+    Hermite(#[from] giantstep_hermite::HermiteError),
     /// A computed quantity was not finite (e.g. an activation returned NaN).
     #[error("non-finite value produced in {what}")]
     NonFinite {
@@ -81,6 +92,19 @@ pub(crate) fn check_finite(name: &'static str, value: f64) -> Result<f64, Spiked
             name,
             value,
             reason: "must be finite",
+        })
+    }
+}
+
+/// Checks that `value` is finite and strictly positive.
+pub(crate) fn check_positive(name: &'static str, value: f64) -> Result<f64, SpikedError> {
+    if value.is_finite() && value > 0.0 {
+        Ok(value)
+    } else {
+        Err(SpikedError::InvalidParameter {
+            name,
+            value,
+            reason: "must be finite and > 0",
         })
     }
 }

@@ -30,9 +30,13 @@
 pub mod covariance;
 pub mod error;
 pub mod features;
+pub mod network;
+pub mod onestep;
 pub mod par;
+pub mod ridge;
 pub mod sampling;
 pub mod seed;
+pub mod simulation;
 pub mod spectrum;
 pub mod spike;
 mod tridiag;

@@ -11,7 +11,7 @@
 //! from stream `ν` of the data seed (see [`crate::seed`]), row `i` of `W0` from stream `i`:
 //! results are bit-identical whatever the number of threads and however a batch is chunked.
 
-use faer::{Col, Mat, MatRef};
+use faer::{Mat, MatRef};
 use rand::RngExt;
 use rand_distr::StandardNormal;
 use rayon::prelude::*;
@@ -200,9 +200,7 @@ pub fn kappa(theta: &[f64], x: MatRef<'_, f64>) -> Result<Vec<f64>, SpikedError>
             got: theta.len(),
         });
     }
-    let t = Col::from_fn(theta.len(), |i| theta[i]);
-    let k = x.transpose() * &t;
-    Ok((0..x.ncols()).map(|j| k[j]).collect())
+    Ok(crate::par::matvec(x.transpose(), theta))
 }
 
 /// A finitely supported law for the second-layer weights `a_i` (THEORY.md §1): values
