@@ -3,7 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use giantstep::config::Experiment;
-use giantstep::experiments::{risk, simulation, spectrum};
+use giantstep::experiments::{learning, risk, simulation, spectrum};
 use giantstep::model::Model;
 use giantstep::parse;
 use giantstep::progress::Bar;
@@ -32,6 +32,9 @@ enum Command {
     Risk(CommonArgs),
     /// Run the experiments of THEORY.md §6 and write figures, data and report.md to --out.
     Reproduce(ReproduceArgs),
+    /// Theory-vs-simulation table of every formula (part of `cargo xtask verify`); exits
+    /// non-zero if any row fails.
+    Verify(VerifyArgs),
     /// Simulations at finite d, with the theory alongside.
     #[command(subcommand)]
     Simulate(SimulateCommand),
@@ -41,6 +44,8 @@ enum Command {
 enum SimulateCommand {
     /// Empirical spectrum of F F^T/n: histogram, m(z), Kolmogorov distance, outliers.
     Spectrum(SimulateSpectrumArgs),
+    /// Ridge on simulated spiked features: E_gen and E_train vs the theory.
+    Risk(SimulateRiskArgs),
 }
 
 #[derive(Debug, Args)]
@@ -54,6 +59,25 @@ struct ReproduceArgs {
     /// Override the simulation dimension d.
     #[arg(long)]
     d: Option<String>,
+    /// No progress bars.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct SimulateRiskArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Fresh test samples per seed for E_gen.
+    #[arg(long, default_value = "10000")]
+    n_test: String,
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// Also write the table as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    json_out: Option<PathBuf>,
     /// No progress bars.
     #[arg(long)]
     quiet: bool,
@@ -242,8 +266,10 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Stieltjes(args) => cmd_stieltjes(&args),
         Command::Risk(args) => cmd_risk(&args),
         Command::Reproduce(args) => cmd_reproduce(&args),
+        Command::Verify(args) => cmd_verify(&args),
         Command::Density(args) => cmd_density(&args),
         Command::Simulate(SimulateCommand::Spectrum(args)) => cmd_simulate_spectrum(&args),
+        Command::Simulate(SimulateCommand::Risk(args)) => cmd_simulate_risk(&args),
         Command::ShowConfig(args) => {
             let e = args.experiment()?;
             if args.json {
@@ -390,51 +416,6 @@ fn cmd_risk(args: &CommonArgs) -> Result<()> {
     Ok(())
 }
 
-/// Parses `args` (program name first) with the clap definitions above and resolves what the
-/// subcommand would use, without running it: the validated experiment, the resolved model,
-/// `--z` points and the `--grid`. Errors (clap's, `--help`, `--version` included) are
-/// returned as their message. Used by the fuzz target `cli_args` and `tests/fuzz_replay.rs`
-/// (which include this file).
-#[allow(dead_code)]
-pub fn resolve_args(
-    args: Vec<String>,
-) -> std::result::Result<giantstep::fuzzing::ResolvedArgs, String> {
-    let cli = Cli::try_parse_from(args).map_err(|e| e.to_string())?;
-    let resolve = |common: &CommonArgs| -> Result<Experiment> {
-        let e = common.experiment()?;
-        Model::new(&e)?;
-        Ok(e)
-    };
-    let mut out = giantstep::fuzzing::ResolvedArgs::default();
-    let s = |e: Error| e.to_string();
-    match &cli.command {
-        Command::Reproduce(_) => {}
-        Command::ShowConfig(c) | Command::Risk(c) => out.experiment = Some(resolve(c).map_err(s)?),
-        Command::Stieltjes(a) => {
-            out.experiment = Some(resolve(&a.common).map_err(s)?);
-            out.z = vec![parse::parse_complex("z", &a.z).map_err(s)?];
-        }
-        Command::Density(a) => {
-            out.experiment = Some(resolve(&a.common).map_err(s)?);
-            out.grid = a
-                .grid
-                .as_deref()
-                .map(|g| parse::parse_grid("grid", g))
-                .transpose()
-                .map_err(s)?;
-        }
-        Command::Simulate(SimulateCommand::Spectrum(a)) => {
-            out.experiment = Some(resolve(&a.common).map_err(s)?);
-            out.z =
-                a.z.split(';')
-                    .map(|t| parse::parse_complex("z", t))
-                    .collect::<Result<Vec<_>>>()
-                    .map_err(s)?;
-        }
-    }
-    Ok(out)
-}
-
 fn cmd_reproduce(args: &ReproduceArgs) -> Result<()> {
     let mut opts = if args.full {
         ReproduceOptions::full()
@@ -458,5 +439,73 @@ fn cmd_reproduce(args: &ReproduceArgs) -> Result<()> {
         out.rows.len()
     );
     println!("report: {}", args.out.join("report.md").display());
+    Ok(())
+}
+
+fn cmd_verify(args: &VerifyArgs) -> Result<()> {
+    let start = std::time::Instant::now();
+    let bar = Bar::new(args.quiet);
+    let rows = giantstep::verify::verification_rows(&bar)?;
+    drop(bar);
+    println!(
+        "\ntheory vs simulation ({:.0} s)",
+        start.elapsed().as_secs_f64()
+    );
+    print!("{}", giantstep::table::to_text(&rows));
+    if let Some(path) = &args.json_out {
+        let s =
+            serde_json::to_string_pretty(&rows).map_err(|e| Error::field("json", e.to_string()))?;
+        std::fs::write(path, s).map_err(|e| Error::io("could not write", path, e))?;
+    }
+    let failed = rows.iter().filter(|r| !r.pass).count();
+    if failed > 0 {
+        return Err(Error::Kernel {
+            kernel: "verify",
+            message: format!(
+                "{failed} of {} theory-vs-simulation rows out of tolerance",
+                rows.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn cmd_simulate_risk(args: &SimulateRiskArgs) -> Result<()> {
+    let e = args.common.experiment()?;
+    let model = Model::new(&e)?;
+    let n_test = parse_count("n_test", &args.n_test)?;
+    if n_test == 0 || n_test > 10_000_000 {
+        return Err(Error::field(
+            "n_test",
+            format!("{n_test} is outside 1..=10000000"),
+        ));
+    }
+    let bar = Bar::new(args.common.quiet);
+    let cmp = learning::compare_risk(&model, e.d, &e.seeds, n_test, &bar)?;
+    drop(bar);
+    if args.common.json {
+        return print_json(&cmp);
+    }
+    println!(
+        "{} | lambda = {}, noise = {}, d = {}, seeds {:?}",
+        model.short(),
+        model.lambda,
+        model.noise,
+        e.d,
+        e.seeds
+    );
+    println!(
+        "{:<8} {:>12} {:>12} {:>10} {:>9}",
+        "", "theory", "simulation", "stderr", "gap"
+    );
+    for (name, th, (sim, se)) in [
+        ("E_gen", cmp.theory_gen, cmp.sim_gen),
+        ("E_train", cmp.theory_train, cmp.sim_train),
+    ] {
+        println!(
+            "{name:<8} {th:>12.6} {sim:>12.6} {se:>10.6} {:>8.3}%",
+            100.0 * (sim - th) / th
+        );
+    }
     Ok(())
 }

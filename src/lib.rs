@@ -18,7 +18,6 @@ pub mod config;
 pub mod error;
 pub mod experiments;
 pub mod figures;
-pub mod fuzzing;
 pub mod model;
 pub mod parse;
 pub mod plot;
@@ -26,5 +25,6 @@ pub mod progress;
 pub mod report;
 pub mod stats;
 pub mod table;
+pub mod verify;
 
 pub use error::{Error, Result};

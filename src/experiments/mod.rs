@@ -2,6 +2,8 @@
 //! serde-serializable data. They know nothing of files or terminals; progress goes through a
 //! [`crate::progress::Progress`].
 
+pub mod learning;
+pub mod network;
 pub mod risk;
 pub mod simulation;
 pub mod spectrum;

@@ -89,12 +89,39 @@ impl TheorySpectrum {
         self.outliers_over_p.iter().map(|o| o * p as f64).collect()
     }
 
-    /// Quantile of the limiting spectrum (atom included): smallest grid point where the CDF
-    /// reaches `q` (linear interpolation between grid points).
+    /// Quantile of the limiting spectrum (atom included): the first grid point where the CDF
+    /// reaches `q`, linearly interpolated with the previous one (the last grid point if the
+    /// CDF never reaches `q`).
     pub fn quantile(&self, q: f64) -> f64 {
         let cdf = self.cdf();
-        let inverted: Vec<(f64, f64)> = cdf.iter().map(|&(x, f)| (f, x)).collect();
-        crate::stats::interpolate(&inverted, q)
+        match cdf.iter().position(|&(_, f)| f >= q) {
+            Some(0) => cdf[0].0,
+            Some(j) => {
+                let (x0, f0) = cdf[j - 1];
+                let (x1, f1) = cdf[j];
+                if f1 > f0 {
+                    x0 + (x1 - x0) * (q - f0) / (f1 - f0)
+                } else {
+                    x1
+                }
+            }
+            None => cdf.last().map_or(f64::NAN, |c| c.0),
+        }
+    }
+
+    /// The point `x` with mass `tail` beyond it, integrating the density from the right end
+    /// of the grid (accurate for small `tail`, where a CDF accumulated from 0 is not).
+    pub fn upper_quantile(&self, tail: f64) -> f64 {
+        let mut acc = 0.0;
+        for i in (1..self.x.len()).rev() {
+            let step = 0.5 * (self.density[i] + self.density[i - 1]) * (self.x[i] - self.x[i - 1]);
+            if acc + step >= tail {
+                let frac = if step > 0.0 { (tail - acc) / step } else { 0.0 };
+                return self.x[i] - frac * (self.x[i] - self.x[i - 1]);
+            }
+            acc += step;
+        }
+        self.x.first().copied().unwrap_or(f64::NAN)
     }
 
     /// CDF table of the limiting spectrum on the grid (atom included) for the
