@@ -416,6 +416,54 @@ fn cmd_risk(args: &CommonArgs) -> Result<()> {
     Ok(())
 }
 
+/// Parses `args` (program name first) with the clap definitions above and resolves what the
+/// subcommand would use, without running it: the validated experiment, the resolved model,
+/// `--z` points and the `--grid`. Errors (clap's, `--help`, `--version` included) are
+/// returned as their message. Used by the fuzz target `cli_args` and `tests/fuzz_replay.rs`
+/// (which include this file).
+#[allow(dead_code)]
+pub fn resolve_args(
+    args: Vec<String>,
+) -> std::result::Result<giantstep::fuzzing::ResolvedArgs, String> {
+    let cli = Cli::try_parse_from(args).map_err(|e| e.to_string())?;
+    let resolve = |common: &CommonArgs| -> Result<Experiment> {
+        let e = common.experiment()?;
+        Model::new(&e)?;
+        Ok(e)
+    };
+    let mut out = giantstep::fuzzing::ResolvedArgs::default();
+    let s = |e: Error| e.to_string();
+    match &cli.command {
+        Command::Reproduce(_) | Command::Verify(_) => {}
+        Command::Simulate(SimulateCommand::Risk(a)) => {
+            out.experiment = Some(resolve(&a.common).map_err(s)?);
+        }
+        Command::ShowConfig(c) | Command::Risk(c) => out.experiment = Some(resolve(c).map_err(s)?),
+        Command::Stieltjes(a) => {
+            out.experiment = Some(resolve(&a.common).map_err(s)?);
+            out.z = vec![parse::parse_complex("z", &a.z).map_err(s)?];
+        }
+        Command::Density(a) => {
+            out.experiment = Some(resolve(&a.common).map_err(s)?);
+            out.grid = a
+                .grid
+                .as_deref()
+                .map(|g| parse::parse_grid("grid", g))
+                .transpose()
+                .map_err(s)?;
+        }
+        Command::Simulate(SimulateCommand::Spectrum(a)) => {
+            out.experiment = Some(resolve(&a.common).map_err(s)?);
+            out.z =
+                a.z.split(';')
+                    .map(|t| parse::parse_complex("z", t))
+                    .collect::<Result<Vec<_>>>()
+                    .map_err(s)?;
+        }
+    }
+    Ok(out)
+}
+
 fn cmd_reproduce(args: &ReproduceArgs) -> Result<()> {
     let mut opts = if args.full {
         ReproduceOptions::full()

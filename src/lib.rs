@@ -18,6 +18,7 @@ pub mod config;
 pub mod error;
 pub mod experiments;
 pub mod figures;
+pub mod fuzzing;
 pub mod model;
 pub mod parse;
 pub mod plot;
