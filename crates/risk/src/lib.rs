@@ -14,6 +14,8 @@
 //! - [`curves`]: optimal ridge `λ*` and learning curves over `α`, `ψ`, `λ`, `η̃`.
 //! - [`mei_montanari`]: an independent implementation of Mei & Montanari (2019).
 
+#![warn(missing_docs)]
+
 pub mod assembly;
 pub mod curves;
 pub mod error;

@@ -2,7 +2,7 @@
 //! errors in `tests/sim`), the compact in-suite version of `examples/validate.rs`.
 //!
 //! Configurations: C1 (ReLU, u = 3, ψ = 0.5, α = 3, λ = 0.1, target z + He2/√2, Δ = 0.25)
-//! and C3 (tanh, u = ±2, ψ = 0.5, α = 3, λ = 1e-3, target tanh(2κ), Δ = 0.1).
+//! C3 (tanh, u = ±2, ψ = 0.5, α = 3, λ = 1e-3, target tanh(2κ), Δ = 0.1) and C8s (γ ≠ 1).
 //! d = 400 and d = 1000, 3 seeds each, 20000 fresh test points per seed.
 //! Tolerances: at d = 1000 the seed-averaged relative gap of E_gen is within
 //! max(2%, 3 SE); the gap does not grow from d = 400 to d = 1000 (beyond 3 combined SE);
@@ -55,4 +55,12 @@ fn relu_u3_theory_matches_simulation_d400_d1000_within_2pct() {
 #[test]
 fn tanh_u_pm2_small_ridge_theory_matches_simulation_d400_d1000_within_2pct() {
     check(&sim::configs()[2]);
+}
+
+#[test]
+fn theta_rescaled_gamma_ne_1_theory_matches_simulation_d400_d1000_within_2pct() {
+    // C8s: ReLU, groups of the one-step network with η̃ = 3, a = ±1 (u = ±1.5,
+    // γ = 1 ± 1.69), target z + He2/√2, ψ = 0.5, α = 3, λ = 0.1, simulated as the
+    // θ-rescaled spiked model W0 + uθᵀ + diag(γ-1) W0 θθᵀ.
+    check(&sim::rescaled_spiked_config());
 }
