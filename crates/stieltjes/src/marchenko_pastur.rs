@@ -48,7 +48,12 @@ pub fn stieltjes(z: C64, gamma: f64, sigma2: f64) -> Result<C64> {
     let hi = (1.0 + sg) * (1.0 + sg);
     let root = (w - lo).sqrt() * (w - hi).sqrt();
     let m = ((1.0 - gamma) - w + root) / (2.0 * gamma * w);
-    Ok(m / sigma2)
+    let m = m / sigma2;
+    // overflow/underflow of the closed form (e.g. |z| subnormal) is a typed error
+    if !(m.re.is_finite() && m.im.is_finite()) {
+        return Err(StieltjesError::NonFinite { iterations: 0 });
+    }
+    Ok(m)
 }
 
 /// The same transform computed by the fixed-point engine from `m = 1/(σ²/(1 + γσ²m) - z)`

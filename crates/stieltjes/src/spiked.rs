@@ -585,6 +585,7 @@ impl SpikedProblem {
         let mut ratio = 0.25_f64;
         let mut last_res = top.residual;
         let mut steps = 0usize;
+        let mut off_branch;
         while h > 0.0 {
             steps += 1;
             if steps > cfg.max_continuation_steps {
@@ -605,7 +606,9 @@ impl SpikedProblem {
                 Ok((it, r)) => {
                     work += it;
                     last_res = r;
-                    self.on_branch(zn, ws)
+                    let on = self.on_branch(zn, ws);
+                    off_branch = !on;
+                    on
                 }
                 Err(StieltjesError::NotConverged {
                     residual,
@@ -613,9 +616,13 @@ impl SpikedProblem {
                 }) => {
                     work += iterations;
                     last_res = residual;
+                    off_branch = false;
                     false
                 }
-                Err(_) => false,
+                Err(_) => {
+                    off_branch = false;
+                    false
+                }
             };
             if accepted {
                 x.copy_from_slice(&xt);
@@ -625,9 +632,16 @@ impl SpikedProblem {
                 ratio = ratio.sqrt();
                 if ratio > 0.999 {
                     ws.xt = xt;
-                    return Err(StieltjesError::NotConverged {
-                        residual: last_res,
-                        iterations: work,
+                    return Err(if off_branch {
+                        StieltjesError::WrongBranch {
+                            re: zn.re,
+                            im: zn.im,
+                        }
+                    } else {
+                        StieltjesError::NotConverged {
+                            residual: last_res,
+                            iterations: work,
+                        }
                     });
                 }
             }
