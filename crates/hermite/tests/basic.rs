@@ -156,3 +156,30 @@ fn piecewise_rule_integrates_gaussian_moments() {
     assert!((r.expect(|z| z * z) - 1.0).abs() < 1e-14);
     assert!((r.expect(|z| z.powi(4)) - 3.0).abs() < 1e-13);
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Activation>();
+    check::<ShiftedCoefficients>();
+    check::<GaussHermite>();
+    check::<GaussianRule>();
+    check::<HermiteError>();
+}
+
+#[test]
+fn erf_second_moment_at_zero_shift_is_arcsine_law() {
+    // E[erf(sZ/√2)²] = (2/π) arcsin(s²/(1+s²))
+    for &s in &[0.1, 0.5, 1.0, 2.0, 10.0] {
+        let v = ShiftedCoefficients::with_scale(Activation::Erf, 1, s)
+            .unwrap()
+            .eval(0.0)
+            .unwrap();
+        let exact = 2.0 / std::f64::consts::PI * (s * s / (1.0 + s * s)).asin();
+        assert!(
+            (v.second_moment - exact).abs() < 4e-16,
+            "s={s}: {} vs {exact}",
+            v.second_moment
+        );
+    }
+}
