@@ -145,3 +145,57 @@ fn regression_grid_width_overflow_is_rejected() {
     let g = giantstep::parse::parse_grid("grid", "-1e307:1e307:3").unwrap();
     assert_eq!(g, vec![-1e307, 0.0, 1e307]);
 }
+
+/// Found by `cargo fuzz run stieltjes_entry` (regressions/stieltjes_entry/crash-1a74d085...):
+/// the Marchenko-Pastur closed form at `z = 3.06e-308 i` (subnormal) returned `Ok(NaN - inf i)`;
+/// now `StieltjesError::NonFinite`.
+#[test]
+fn regression_mp_closed_form_subnormal_z_is_typed_error() {
+    use giantstep_stieltjes::{StieltjesError, marchenko_pastur};
+    use num_complex::Complex64 as C64;
+    for (gamma, sigma2) in [(0.5, 1.0), (1.0, 1.0), (2.0, 0.5)] {
+        match marchenko_pastur::stieltjes(C64::new(0.0, 3.0619408728927368e-308), gamma, sigma2) {
+            Ok(m) => assert!(m.re.is_finite() && m.im.is_finite() && m.im >= 0.0, "{m}"),
+            Err(e) => assert!(matches!(e, StieltjesError::NonFinite { .. }), "{e:?}"),
+        }
+    }
+    // ordinary points unchanged: m(-1) for gamma = 0.5, sigma2 = 1 solves 0.5 z m^2 + (z - 0.5) m + 1 = 0
+    let m = marchenko_pastur::stieltjes(C64::new(-1.0, 0.0), 0.5, 1.0).unwrap();
+    assert!((-0.5 * m * m - 1.5 * m + 1.0).norm() < 1e-14);
+}
+
+/// Found by `cargo fuzz run hermite_entry` (regressions/hermite_entry/crash-910ba088...):
+/// a kinked activation (relu) with the piecewise rule at a shift where `(kink - c)/s`
+/// overflows to `-inf` panicked on an `expect` inside giantstep-hermite; such breakpoints lie
+/// outside `[-L, L]` and are now ignored (the values are then finite or overflow into a
+/// typed error).
+#[test]
+fn regression_piecewise_infinite_breakpoint_does_not_panic() {
+    use giantstep_hermite::shifted::{Method, ShiftedCoefficients};
+    use giantstep_hermite::{Activation, HermiteError};
+    for method in [
+        Method::Quadrature,
+        Method::PiecewiseLegendre {
+            nodes_per_piece: 16,
+            cutoff: 12.0,
+        },
+    ] {
+        let sc = ShiftedCoefficients::with_options(Activation::Relu, 2, 1e-300, method).unwrap();
+        for c in [1e300, -1e300, f64::MAX] {
+            match sc.eval(c) {
+                Ok(v) => assert!(v.mu.iter().all(|m| m.is_finite()) && v.mu_star_sq >= 0.0),
+                // overflow of E σ² (inf - inf in μ*²) is reported by either typed error
+                Err(e) => assert!(
+                    matches!(
+                        e,
+                        HermiteError::NonFinite { .. } | HermiteError::NegativeVariance { .. }
+                    ),
+                    "{e:?}"
+                ),
+            }
+        }
+        // relu(s Z + c) with c = -1e300: identically 0
+        let v = sc.eval(-1e300).unwrap();
+        assert_eq!((v.mu[0], v.mu[1], v.mu_star_sq), (0.0, 0.0, 0.0));
+    }
+}
