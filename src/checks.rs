@@ -144,3 +144,16 @@ pub fn spectrum_rows(sim: &SimulatedSpectrum, config: &str) -> Vec<Row> {
     }
     rows
 }
+
+/// A relative row with tolerance `allowance + 3·stderr/|theory|`.
+pub fn stat_row(
+    quantity: &str,
+    config: &str,
+    d: usize,
+    theory: f64,
+    sim: (f64, f64),
+    allowance: f64,
+) -> Row {
+    let tol = allowance + 3.0 * sim.1 / theory.abs();
+    Row::relative(quantity, config, d, theory, sim.0, tol)
+}

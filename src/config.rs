@@ -190,10 +190,10 @@ impl Experiment {
         if let Some(groups) = &self.groups {
             validate_groups("groups", groups)?;
         }
-        if let Some(eta) = self.eta {
-            if !eta.is_finite() {
-                return Err(Error::field("eta", format!("{eta} is not finite")));
-            }
+        if let Some(eta) = self.eta
+            && !eta.is_finite()
+        {
+            return Err(Error::field("eta", format!("{eta} is not finite")));
         }
         if self.a_values.is_empty() || self.a_values.len() > MAX_GROUPS {
             return Err(Error::field(
@@ -229,13 +229,13 @@ impl Experiment {
             ));
         }
         let (p, n) = (self.p(), self.n());
-        if p < 1 || p > MAX_SIDE {
+        if !(1..=MAX_SIDE).contains(&p) {
             return Err(Error::field(
                 "psi",
                 format!("p = psi*d = {p} is outside the accepted range 1..={MAX_SIDE}"),
             ));
         }
-        if n < 1 || n > MAX_SIDE {
+        if !(1..=MAX_SIDE).contains(&n) {
             return Err(Error::field(
                 "alpha",
                 format!("n = alpha*d = {n} is outside the accepted range 1..={MAX_SIDE}"),
@@ -331,7 +331,8 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_named() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut Experiment)>)> = vec![
+        type Mutation = Box<dyn Fn(&mut Experiment)>;
+        let cases: Vec<(&str, Mutation)> = vec![
             ("psi", Box::new(|e| e.psi = -1.0)),
             ("alpha", Box::new(|e| e.alpha = f64::NAN)),
             ("lambda", Box::new(|e| e.lambda = 0.0)),
@@ -373,8 +374,10 @@ mod tests {
 
     #[test]
     fn json_round_trip() {
-        let mut e = Experiment::default();
-        e.eta = Some(3.0);
+        let e = Experiment {
+            eta: Some(3.0),
+            ..Experiment::default()
+        };
         let s = serde_json::to_string(&e).unwrap();
         let back: Experiment = serde_json::from_str(&s).unwrap();
         assert_eq!(back, e);

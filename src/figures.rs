@@ -182,3 +182,174 @@ pub fn tail_vs_eta(
         panels: vec![density_panel, mass_panel],
     }
 }
+
+/// Learning curves `E_gen(α)`: theory lines over simulation points for random features and
+/// learned features, with the unlearnable part (plus `Δ`) of the learned features dashed.
+pub fn learning_curves(
+    rf: &crate::experiments::learning::LearningCurve,
+    learned: &crate::experiments::learning::LearningCurve,
+    noise: f64,
+) -> Panel {
+    let mut series = Vec::new();
+    for (curve, col) in [(rf, colors::THEORY), (learned, colors::SECOND)] {
+        series.push(Series {
+            label: format!("{} (theory)", curve.theory.label),
+            points: curve.theory.points.iter().map(|p| (p.x, p.e_gen)).collect(),
+            style: Style::Line,
+            color: col,
+        });
+        series.push(Series {
+            label: format!("{} (simulation, d = {})", curve.theory.label, curve.d),
+            points: curve.simulation.iter().map(|&(a, g, _)| (a, g)).collect(),
+            style: Style::Points,
+            color: col,
+        });
+    }
+    series.push(Series {
+        label: "unlearnable part + Δ (learned features)".into(),
+        points: learned
+            .theory
+            .points
+            .iter()
+            .map(|p| (p.x, p.irreducible + noise))
+            .collect(),
+        style: Style::Dashed,
+        color: colors::REFERENCE,
+    });
+    Panel {
+        title: "test error vs samples per dimension".into(),
+        x_label: "α = n/d".into(),
+        y_label: "test error E_gen".into(),
+        series,
+        ..Panel::default()
+    }
+}
+
+/// `E_gen(η)` of the θ-rescaled spiked model: theory line, simulation points, and the
+/// unlearnable part.
+pub fn error_vs_eta(
+    theory: &crate::experiments::risk::Curve,
+    sim: &[(f64, f64, f64)],
+    d: usize,
+    noise: f64,
+) -> Panel {
+    Panel {
+        title: "test error vs learning rate of the step".into(),
+        x_label: "learning rate η".into(),
+        y_label: "test error E_gen".into(),
+        series: vec![
+            Series {
+                label: "theory (spiked model with θ-rescaling)".into(),
+                points: theory.points.iter().map(|p| (p.x, p.e_gen)).collect(),
+                style: Style::Line,
+                color: colors::SECOND,
+            },
+            Series {
+                label: format!("simulation (d = {d})"),
+                points: sim.iter().map(|&(e, g, _)| (e, g)).collect(),
+                style: Style::Points,
+                color: colors::SIMULATION,
+            },
+            Series {
+                label: "unlearnable part + Δ".into(),
+                points: theory
+                    .points
+                    .iter()
+                    .map(|p| (p.x, p.irreducible + noise))
+                    .collect(),
+                style: Style::Dashed,
+                color: colors::REFERENCE,
+            },
+        ],
+        ..Panel::default()
+    }
+}
+
+/// The one-step network vs its spiked equivalent as `c = n0/d` grows: spike overlap vs
+/// `cos_c²`, `m(z)` gap, and the test error vs the θ-rescaled and plain theories.
+pub fn onestep_equivalence(os: &crate::experiments::learning::OneStepEquivalence) -> Figure {
+    let cs: Vec<f64> = os.points.iter().map(|p| p.c).collect();
+    let cmax = cs.iter().copied().fold(1.0, f64::max);
+    let fine: Vec<(f64, f64)> = os
+        .points
+        .first()
+        .map(|_| {
+            (0..=200)
+                .map(|i| {
+                    let c = cmax * i as f64 / 200.0;
+                    // cos_c^2 = c s/(c s + v): recover s/v from the first point's prediction.
+                    let p0 = &os.points[0];
+                    let ratio = p0.overlap_theory / (1.0 - p0.overlap_theory) / p0.c;
+                    (c, c * ratio / (c * ratio + 1.0))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let overlap = Panel {
+        title: "learned direction: overlap with θ".into(),
+        x_label: "batch size of the step c = n0/d".into(),
+        y_label: "<v, θ>²".into(),
+        series: vec![
+            Series {
+                label: "prediction cos_c²".into(),
+                points: fine,
+                style: Style::Line,
+                color: colors::THEORY,
+            },
+            Series {
+                label: format!("one-step network (d = {})", os.d),
+                points: os
+                    .points
+                    .iter()
+                    .flat_map(|p| p.overlap.iter().map(move |&o| (p.c, o)))
+                    .collect(),
+                style: Style::Points,
+                color: colors::SIMULATION,
+            },
+        ],
+        y_range: Some((0.0, 1.05)),
+        ..Panel::default()
+    };
+    let gap = Panel {
+        title: format!("spectrum: one-step vs spiked theory, z = {}", os.z[0][0]),
+        x_label: "batch size of the step c = n0/d".into(),
+        y_label: "relative gap of m(z)".into(),
+        series: vec![Series {
+            label: format!("|m_one-step − m_theory| / |m_theory| (d = {})", os.d),
+            points: os.points.iter().map(|p| (p.c, p.m_gap[0])).collect(),
+            style: Style::LinePoints,
+            color: colors::SIMULATION,
+        }],
+        ..Panel::default()
+    };
+    let err = Panel {
+        title: "test error after retraining".into(),
+        x_label: "batch size of the step c = n0/d".into(),
+        y_label: "test error E_gen".into(),
+        series: vec![
+            Series {
+                label: format!("one-step network (d = {})", os.d),
+                points: os.points.iter().map(|p| (p.c, p.e_gen.0)).collect(),
+                style: Style::LinePoints,
+                color: colors::SIMULATION,
+            },
+            Series {
+                label: "theory, spiked model with θ-rescaling".into(),
+                points: vec![(0.0, os.e_gen_theory), (cmax, os.e_gen_theory)],
+                style: Style::Line,
+                color: colors::SECOND,
+            },
+            Series {
+                label: "theory, plain spiked model (γ = 1)".into(),
+                points: vec![(0.0, os.e_gen_theory_plain), (cmax, os.e_gen_theory_plain)],
+                style: Style::Dashed,
+                color: colors::REFERENCE,
+            },
+        ],
+        ..Panel::default()
+    };
+    Figure {
+        name: "onestep_equivalence".into(),
+        panels: vec![overlap, gap, err],
+    }
+}

@@ -2,9 +2,11 @@
 //! PNG), the data (JSON and CSV) and `report.md` (figures embedded, theory vs simulation
 //! tabulated with relative gaps) into an output directory.
 
-use crate::checks::spectrum_rows;
+use crate::checks::{spectrum_rows, stat_row};
 use crate::config::{Experiment, Group};
 use crate::error::{Error, Result};
+use crate::experiments::learning::{self, LearningCurve, OneStepEquivalence};
+use crate::experiments::risk::{self, Curve};
 use crate::experiments::simulation::{self, SimulatedSpectrum};
 use crate::experiments::spectrum::{TheorySpectrum, theory_spectrum};
 use crate::figures;
@@ -33,6 +35,18 @@ pub struct ReproduceOptions {
     pub eta_after: f64,
     /// Points where `m(z)` is compared.
     pub zs: Vec<[f64; 2]>,
+    /// Dimension of the ridge and one-step simulations.
+    pub learn_d: usize,
+    /// Seeds of the ridge and one-step simulations.
+    pub learn_seeds: Vec<u64>,
+    /// `α` of the simulated learning-curve points.
+    pub alphas_sim: Vec<f64>,
+    /// `η̃` of the simulated `E_gen(η̃)` points.
+    pub etas_sim: Vec<f64>,
+    /// Batch ratios `c = n0/d` of the one-step experiment.
+    pub cs: Vec<f64>,
+    /// Test samples per seed.
+    pub n_test: usize,
 }
 
 impl ReproduceOptions {
@@ -45,7 +59,7 @@ impl ReproduceOptions {
                 psi: 1.0,
                 alpha: 2.0,
                 lambda: 0.1,
-                noise: 0.0,
+                noise: 0.1,
                 a_values: vec![1.0, -1.0],
                 a_probs: Some(vec![0.5, 0.5]),
                 ..Experiment::default()
@@ -55,6 +69,12 @@ impl ReproduceOptions {
             etas: vec![0.0, 2.0, 4.0, 6.0, 8.0],
             eta_after: 6.0,
             zs: vec![[-0.5, 0.0], [0.5, 0.5], [2.0, 1.0]],
+            learn_d: 400,
+            learn_seeds: vec![1, 2, 3],
+            alphas_sim: vec![0.5, 1.0, 2.0, 3.0, 4.0],
+            etas_sim: vec![0.0, 2.0, 4.0, 6.0, 8.0],
+            cs: vec![1.0, 4.0, 16.0],
+            n_test: 4000,
         }
     }
 
@@ -64,6 +84,10 @@ impl ReproduceOptions {
             d: 2000,
             seeds: vec![1, 2, 3, 4],
             etas: vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0],
+            learn_d: 1000,
+            learn_seeds: vec![1, 2, 3, 4, 5, 6],
+            cs: vec![1.0, 4.0, 16.0, 64.0],
+            n_test: 10_000,
             ..Self::fast()
         }
     }
@@ -98,6 +122,16 @@ pub struct ReproduceData {
     pub theories: Vec<(f64, TheorySpectrum)>,
     /// Simulated mass beyond the random-features edge per `η̃` (one seed).
     pub simulated_tail: Vec<(f64, f64)>,
+    /// Learning curve, random features.
+    pub curve_rf: LearningCurve,
+    /// Learning curve, learned features.
+    pub curve_learned: LearningCurve,
+    /// `E_gen(η̃)` theory.
+    pub eta_curve: Curve,
+    /// `E_gen(η̃)` simulation points `(η̃, mean, stderr)`.
+    pub eta_sim: Vec<(f64, f64, f64)>,
+    /// One-step vs spiked model.
+    pub onestep: OneStepEquivalence,
     /// Theory vs simulation rows.
     pub rows: Vec<Row>,
 }
@@ -162,10 +196,117 @@ pub fn reproduce(
         ),
     ));
 
+    // Learning curves: random features vs learned features (theta-rescaled spiked model).
+    let alphas_theory: Vec<f64> = (1..=60).map(|i| 5.0 * i as f64 / 60.0).collect();
+    let ld = opts.learn_d;
+    let curve_rf = learning::learning_curve(
+        &before_model,
+        "random features",
+        &alphas_theory,
+        &opts.alphas_sim,
+        ld,
+        &opts.learn_seeds,
+        opts.n_test,
+        progress,
+    )?;
+    let curve_learned = learning::learning_curve(
+        &after_model,
+        &format!("learned features (η = {})", fmt_num(opts.eta_after)),
+        &alphas_theory,
+        &opts.alphas_sim,
+        ld,
+        &opts.learn_seeds,
+        opts.n_test,
+        progress,
+    )?;
+    for (curve, model) in [(&curve_rf, &before_model), (&curve_learned, &after_model)] {
+        for &(alpha, g, se) in &curve.simulation {
+            let mut m = model.clone();
+            m.alpha = alpha;
+            let th = risk::risk(&m)?;
+            rows.push(stat_row(
+                "E_gen",
+                &format!("{}, alpha={}", curve.theory.label, fmt_num(alpha)),
+                ld,
+                th.r#gen,
+                (g, se),
+                crate::verify::TOL_RISK,
+            ));
+        }
+    }
+    // E_gen(eta): theory and spiked-model simulation.
+    let a_values = o_a_values(opts);
+    let a_probs = opts.base.a_probs();
+    let etas_theory: Vec<f64> = (0..=40).map(|i| 8.0 * i as f64 / 40.0).collect();
+    let eta_curve = risk::curve_eta(
+        &before_model,
+        "E_gen(eta)",
+        &etas_theory,
+        &a_values,
+        &a_probs,
+        progress,
+    )?;
+    progress.start(
+        "simulation: E_gen(eta)",
+        (opts.etas_sim.len() * opts.learn_seeds.len()) as u64,
+    );
+    let mut eta_sim = Vec::new();
+    for &eta in &opts.etas_sim {
+        let model = opts.model_at(eta)?;
+        let mut gens = Vec::new();
+        for &s in &opts.learn_seeds {
+            gens.push(learning::simulate_risk(&model, ld, &[s], opts.n_test)?[0].e_gen);
+            progress.inc(1);
+        }
+        let (g, se) = crate::stats::mean_and_stderr(&gens);
+        eta_sim.push((eta, g, se));
+        let th = risk::risk(&model)?;
+        rows.push(stat_row(
+            "E_gen",
+            &format!("{}, lambda={}", model.short(), fmt_num(model.lambda)),
+            ld,
+            th.r#gen,
+            (g, se),
+            crate::verify::TOL_RISK,
+        ));
+    }
+    // One-step network vs the spiked model.
+    let onestep = learning::one_step_equivalence(
+        &after_model,
+        opts.eta_after,
+        &a_values,
+        &opts.cs,
+        ld,
+        &opts.learn_seeds,
+        &[Complex64::new(-0.5, 0.0)],
+        opts.n_test,
+        progress,
+    )?;
+    for pt in &onestep.points {
+        let (ov, _) = crate::stats::mean_and_stderr(&pt.overlap);
+        rows.push(Row::absolute(
+            format!("overlap <v,theta>^2 vs cos_c^2, c={}", fmt_num(pt.c)),
+            format!("one step, eta={}", fmt_num(opts.eta_after)),
+            ld,
+            pt.overlap_theory,
+            ov,
+            (ov - pt.overlap_theory).abs(),
+            crate::verify::TOL_OVERLAP,
+        ));
+    }
+
     let mut files = Vec::new();
     let figs: Vec<Figure> = vec![
         figures::spectrum_before_after(&before, &after, opts.eta_after),
         figures::tail_vs_eta(&theories, &simulated_tail, opts.d),
+        Figure {
+            name: "learning_curves".into(),
+            panels: vec![
+                figures::learning_curves(&curve_rf, &curve_learned, opts.base.noise),
+                figures::error_vs_eta(&eta_curve, &eta_sim, ld, opts.base.noise),
+            ],
+        },
+        figures::onestep_equivalence(&onestep),
     ];
     progress.start("figures", figs.len() as u64);
     for f in &figs {
@@ -206,6 +347,11 @@ pub fn reproduce(
         after,
         theories,
         simulated_tail,
+        curve_rf,
+        curve_learned,
+        eta_curve,
+        eta_sim,
+        onestep,
         rows: rows.clone(),
     };
     let json = serde_json::to_string(&data).map_err(|e| Error::field("json", e.to_string()))?;
@@ -219,6 +365,10 @@ pub fn reproduce(
         rows,
         seconds,
     })
+}
+
+fn o_a_values(opts: &ReproduceOptions) -> Vec<f64> {
+    opts.base.a_values.clone()
 }
 
 fn report_markdown(data: &ReproduceData, seconds: f64) -> String {
@@ -270,6 +420,50 @@ fn report_markdown(data: &ReproduceData, seconds: f64) -> String {
             th.right_edge,
             th.tail_mass,
             sim
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n## Learning curves: random features vs learned features\n"
+    );
+    let _ = writeln!(
+        s,
+        "Ridge on the second layer (λ = {}, Δ = {}) over random features (`u = 0`) and over the \
+         features after the step (spiked model with θ-rescaling, THEORY.md §2, §5). Lines: \
+         theory; points: simulations at d = {} ({} seeds); dashed: the part of the target \
+         outside the span the learned features can express, plus the noise.\n",
+        fmt_num(o.base.lambda),
+        fmt_num(o.base.noise),
+        o.learn_d,
+        o.learn_seeds.len()
+    );
+    let _ = writeln!(s, "![learning curves](learning_curves.png)\n");
+    let _ = writeln!(s, "## One-step network vs the spiked model\n");
+    let _ = writeln!(
+        s,
+        "The actual network after one giant step with a batch of `n0 = c d` samples, compared \
+         with its spiked equivalent: the learned direction's overlap with θ against `cos_c²`, \
+         the gap between the Stieltjes transforms, and the test error after retraining against \
+         the θ-rescaled and plain spiked theories (THEORY.md §2).\n"
+    );
+    let _ = writeln!(s, "![one-step equivalence](onestep_equivalence.png)\n");
+    let _ = writeln!(
+        s,
+        "| c = n0/d | overlap (simulation) | cos_c² | m(z) gap | E_gen one-step | E_gen theory (θ-rescaled) | E_gen theory (γ = 1) |\n|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    for p in &data.onestep.points {
+        let (ov, _) = crate::stats::mean_and_stderr(&p.overlap);
+        let _ = writeln!(
+            s,
+            "| {} | {:.4} | {:.4} | {:.4} | {:.4} ± {:.4} | {:.4} | {:.4} |",
+            fmt_num(p.c),
+            ov,
+            p.overlap_theory,
+            p.m_gap[0],
+            p.e_gen.0,
+            p.e_gen.1,
+            data.onestep.e_gen_theory,
+            data.onestep.e_gen_theory_plain
         );
     }
     let _ = writeln!(s, "\n## Theory vs simulation\n");

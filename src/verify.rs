@@ -8,7 +8,7 @@
 //! second layer (THEORY.md §5), and the one-step network vs its spiked equivalent (overlap
 //! `cos_c²`, `m(z)` gap, test error).
 
-use crate::checks::spectrum_rows;
+use crate::checks::{spectrum_rows, stat_row};
 use crate::config::{Experiment, Group};
 use crate::error::Result;
 use crate::experiments::learning::{compare_risk, one_step_equivalence};
@@ -38,18 +38,6 @@ pub const TOL_RISK: f64 = 2e-2;
 /// c = 16), plus three standard errors.
 pub const TOL_ONESTEP_GEN: f64 = 5e-2;
 
-/// A relative row with tolerance `allowance + 3·stderr/|theory|`.
-fn stat_row(
-    quantity: &str,
-    config: &str,
-    d: usize,
-    theory: f64,
-    sim: (f64, f64),
-    allowance: f64,
-) -> Row {
-    let tol = allowance + 3.0 * sim.1 / theory.abs();
-    Row::relative(quantity, config, d, theory, sim.0, tol)
-}
 /// Dimension of the one-step rows.
 pub const D_ONESTEP: usize = 600;
 /// Seeds of the one-step rows.

@@ -90,6 +90,7 @@ pub struct LearningCurve {
 }
 
 /// `E_gen(α)` for `model`: theory on `alphas_theory`, simulation at `alphas_sim`.
+#[allow(clippy::too_many_arguments)]
 pub fn learning_curve(
     model: &Model,
     label: &str,
