@@ -155,7 +155,17 @@ pub fn spectral_point(
     warm: Option<&SpectralPoint>,
 ) -> Result<SpectralPoint, RiskError> {
     check_lambda(lambda)?;
-    let serr = |e: giantstep_stieltjes::StieltjesError| RiskError::Stieltjes(e.to_string());
+    let serr = |e: giantstep_stieltjes::StieltjesError| match e {
+        giantstep_stieltjes::StieltjesError::NotConverged {
+            residual,
+            iterations,
+        } => RiskError::NotConverged {
+            what: "spectral fixed point at z = -lambda",
+            residual,
+            iterations,
+        },
+        other => RiskError::Stieltjes(other.to_string()),
+    };
     let sp = giantstep_stieltjes::Profile::new(
         profile.nodes().to_vec(),
         profile.weights().to_vec(),
