@@ -107,8 +107,15 @@ pub fn parse_grid(field: &str, s: &str) -> Result<Vec<f64>> {
             format!("count {n} must be between 2 and {MAX_GRID_POINTS}"),
         ));
     }
+    // (b - a) * (i / (n - 1)) stays below the finite width: no overflow for huge ends
     Ok((0..n)
-        .map(|i| a + (b - a) * i as f64 / (n - 1) as f64)
+        .map(|i| {
+            if i == n - 1 {
+                b
+            } else {
+                a + (b - a) * (i as f64 / (n - 1) as f64)
+            }
+        })
         .collect())
 }
 

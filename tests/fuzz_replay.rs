@@ -199,3 +199,57 @@ fn regression_piecewise_infinite_breakpoint_does_not_panic() {
         assert_eq!((v.mu[0], v.mu[1], v.mu_star_sq), (0.0, 0.0, 0.0));
     }
 }
+
+/// Found by `cargo fuzz run stieltjes_entry` (crash-539b014b...): a profile with finite but
+/// huge `d_a(κ)` (~1e300) was accepted although `d²` overflows, leaving an infinite first
+/// moment in the problem; `SpikedProblem::new` now rejects it with `InvalidEntry`.
+#[test]
+fn regression_spiked_problem_rejects_overflowing_profile() {
+    use giantstep_stieltjes::{Profile, SpikedProblem, StieltjesError};
+    let p = Profile::new(vec![0.0], vec![1.0], 1, vec![1e300], vec![0.5]).unwrap();
+    let err = SpikedProblem::new(p, vec![1.0], 1.0, 1.0).unwrap_err();
+    assert!(
+        matches!(err, StieltjesError::InvalidEntry { .. }),
+        "{err:?}"
+    );
+    let p = Profile::new(vec![0.0], vec![1.0], 1, vec![0.5], vec![f64::MAX]).unwrap();
+    let q = Profile::new(
+        vec![0.0, 1.0],
+        vec![0.5, 0.5],
+        1,
+        vec![0.5, 0.5],
+        vec![f64::MAX; 2],
+    );
+    assert!(SpikedProblem::new(p, vec![1.0], 1.0, 1.0).is_ok()); // E e² = MAX is finite
+    assert!(SpikedProblem::new(q.unwrap(), vec![1.0], 1.0, 1.0).is_ok());
+}
+
+/// Found by `cargo fuzz run hermite_entry` (crash-6f8cc820...): a piecewise Gaussian rule
+/// with a subnormal cutoff had every weight underflow to 0 and returned NaN weights
+/// (0/0 normalization); now `HermiteError::InvalidCutoff`.
+#[test]
+fn regression_piecewise_rule_subnormal_cutoff_is_typed_error() {
+    use giantstep_hermite::{GaussianRule, HermiteError};
+    for cutoff in [5e-324, 1e-320] {
+        match GaussianRule::piecewise_legendre(&[], 16, cutoff) {
+            Ok(r) => {
+                let s: f64 = r.weights().iter().sum();
+                assert!(r.weights().iter().all(|w| w.is_finite()) && (s - 1.0).abs() < 1e-12);
+            }
+            Err(e) => assert!(matches!(e, HermiteError::InvalidCutoff { .. }), "{e:?}"),
+        }
+    }
+    assert!(GaussianRule::piecewise_legendre(&[], 16, 1e-3).is_ok());
+}
+
+/// Found by `cargo fuzz run cli_args` (crash-5c97537e...): `--grid -1e308:1e08:1000` has a
+/// finite width but `(b - a) * i` overflowed, giving infinite grid points; the grid is now
+/// `a + (b - a) (i / (n - 1))` with the last point exactly `b`.
+#[test]
+fn regression_grid_huge_ends_stay_finite() {
+    let g = giantstep::parse::parse_grid("grid", "-1e308:1e08:1000").unwrap();
+    assert_eq!(g.len(), 1000);
+    assert!(g.iter().all(|x| x.is_finite()));
+    assert!(g.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!((g[0], g[999]), (-1e308, 1e8));
+}

@@ -293,6 +293,13 @@ impl GaussLegendre {
             }
         }
         let total: f64 = weights.iter().sum();
+        if !(total.is_finite() && total > 0.0) {
+            // a cutoff so small (subnormal) that every weight underflows
+            return Err(HermiteError::InvalidCutoff {
+                value: cutoff,
+                limit: MAX_CUTOFF,
+            });
+        }
         weights.iter_mut().for_each(|w| *w /= total);
         Ok(GaussianRule::from_parts(nodes, weights))
     }

@@ -385,6 +385,22 @@ impl SpikedProblem {
                     profile.weights()[kk] * pi[a] * (profile.d(kk, a).powi(2) + profile.e2(kk, a));
             }
         }
+        if let Some((index, &value)) = phi.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(StieltjesError::InvalidEntry {
+                name: "d_a d_b / e2 (phi)",
+                index,
+                value,
+                reason: "d_a(kappa) d_b(kappa) overflows",
+            });
+        }
+        if !scale.is_finite() {
+            return Err(StieltjesError::InvalidEntry {
+                name: "first moment sum_a pi_a E[d_a^2 + e_a^2]",
+                index: 0,
+                value: scale,
+                reason: "overflows",
+            });
+        }
         Ok(Self {
             profile,
             pi,
