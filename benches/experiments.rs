@@ -1,0 +1,58 @@
+//! End-to-end benchmarks of the integration layer: experiment description in, result out.
+//! `cargo bench -p giantstep` (medians go into the README's table).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use giantstep::config::{Experiment, Group};
+use giantstep::experiments::{risk, simulation, spectrum};
+use giantstep::model::Model;
+use giantstep::progress::Silent;
+use num_complex::Complex64;
+use std::hint::black_box;
+
+fn model(groups: &[(f64, f64)]) -> Model {
+    let e = Experiment {
+        activation: "relu".into(),
+        groups: Some(
+            groups
+                .iter()
+                .map(|&(u, pi)| Group { u, pi, gamma: 1.0 })
+                .collect(),
+        ),
+        psi: 1.5,
+        alpha: 2.0,
+        ..Experiment::default()
+    };
+    Model::new(&e).expect("valid experiment")
+}
+
+fn benches(c: &mut Criterion) {
+    let rf = model(&[(0.0, 1.0)]);
+    let spiked = model(&[(0.5, 0.3), (3.0, 0.7)]);
+    c.bench_function("stieltjes_point_relu_r2_from_experiment", |b| {
+        b.iter(|| spectrum::stieltjes(black_box(&spiked), Complex64::new(0.5, 0.5)).unwrap())
+    });
+    let mut g = c.benchmark_group("slow");
+    g.sample_size(10);
+    g.bench_function("theory_spectrum_relu_r2_800_points", |b| {
+        b.iter(|| spectrum::theory_spectrum(black_box(&spiked), None, &Silent).unwrap())
+    });
+    g.bench_function("risk_point_relu_r2", |b| {
+        b.iter(|| risk::risk(black_box(&spiked)).unwrap())
+    });
+    g.bench_function("simulated_draw_relu_u0_d400", |b| {
+        b.iter(|| simulation::draw(black_box(&rf), 400, 1).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = all;
+    // plotters is built with `ab_glyph` here (feature unification with the figures), so
+    // criterion's plots need the embedded font registered.
+    config = {
+        giantstep::plot::register_fonts();
+        Criterion::default()
+    };
+    targets = benches
+}
+criterion_main!(all);
