@@ -11,8 +11,13 @@
 //! `Im[m(z) + (1 - α/ψ)/z]/π`, so it integrates to `α/ψ` on `(0, ∞)`. Values that are
 //! negative by round-off (`|·| ≤ 1e-9 |m|`, guaranteed by the branch check) are set to 0.
 //!
-//! Cost per grid point: typically 2-3 Newton steps, each `O(K m²/2 + n(r³ + m²))` with
-//! `m = r(r+1)/2 + r`, `n = r + r(r+1)/2`, plus one `O(K m)` evaluation per step.
+//! Cost per grid point (`m = r(r+1)/2 + r`, `n = r + r(r+1)/2`): first up to
+//! `chord_max_iter` chord steps `x ← x + J₀⁻¹(Φ(x) - x)` with the LU factors of the last
+//! Jacobian (one evaluation each, `O(K m)` + `O(n²)`), then, if they do not contract by 2 per
+//! step, Newton steps (`O(K m²/2 + n (r³ + m²))` each). Measured on tanh, `u = ±2`, 1000
+//! points: 4.6 chord steps and 0.35 Newton steps per point, i.e. about
+//! `5.6 × (4 K m) + 0.35 × (K m² + n (r³ + m²))` flops per point; thread CPU time 9 ms per
+//! 1000 points for `r = 2`, `K = 100` (13 ms for `K = 160`, 32 ms for `r = 4`, `K = 100`).
 //!
 //! Right edge: largest `x` with `ρ(x) > 1e-6 max ρ` found by a 400-point scan below an upper
 //! bound of the support, then refined by bisection on the threshold with `η = 1e-13 · scale`

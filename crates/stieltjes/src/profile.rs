@@ -264,3 +264,70 @@ impl Profile {
         &self.e2
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_tables_are_typed_errors() {
+        let ok = || {
+            (
+                vec![0.0, 1.0],
+                vec![0.5, 0.5],
+                vec![0.1, 0.2],
+                vec![0.3, 0.4],
+            )
+        };
+        let (n, w, d, e) = ok();
+        assert!(Profile::new(n, w, 1, d, e).is_ok());
+        let (n, w, mut d, e) = ok();
+        d[1] = f64::NAN;
+        assert!(matches!(
+            Profile::new(n, w, 1, d, e),
+            Err(StieltjesError::InvalidEntry { name: "d", .. })
+        ));
+        let (n, _, d, e) = ok();
+        assert!(matches!(
+            Profile::new(n, vec![1.5, -0.5], 1, d, e),
+            Err(StieltjesError::InvalidEntry {
+                name: "weights",
+                ..
+            })
+        ));
+        let (n, w, d, _) = ok();
+        assert!(matches!(
+            Profile::new(n, w, 1, d, vec![0.1]),
+            Err(StieltjesError::LengthMismatch { .. })
+        ));
+        let (n, w, d, e) = ok();
+        assert!(matches!(
+            Profile::new(n, w, 0, d, e),
+            Err(StieltjesError::TooLarge { .. })
+        ));
+        let (n, w, d, e) = ok();
+        assert!(matches!(
+            Profile::new(n, w, 17, d, e),
+            Err(StieltjesError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            Profile::new(vec![], vec![], 1, vec![], vec![]),
+            Err(StieltjesError::LengthMismatch { .. })
+        ));
+        let big = vec![0.0; Profile::MAX_NODES + 1];
+        assert!(matches!(
+            Profile::from_fn(big, vec![], 1, |_, _| (0.0, 0.0)),
+            Err(StieltjesError::TooLarge { .. })
+        ));
+        assert!(Profile::conditional(&[], 1, |_, _| (0.0, 0.0)).is_err());
+    }
+
+    #[test]
+    fn conditional_weights_sum_to_one_for_awkward_n() {
+        let kappas: Vec<f64> = (0..2999).map(|i| i as f64 * 1e-3).collect();
+        let p = Profile::conditional(&kappas, 2, |k, a| (k * a as f64, 0.1)).unwrap();
+        let s: f64 = p.weights().iter().sum();
+        assert!((s - 1.0).abs() < 1e-12);
+        assert_eq!(p.d(10, 1), 10.0 * 1e-3);
+    }
+}

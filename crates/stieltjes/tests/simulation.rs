@@ -128,6 +128,26 @@ fn check_config(act: &Activation, u: &[f64], pi: &[f64], label: &str) -> Vec<(Sp
         "{label}: right edge {edge:.4}, outliers removed {removed}, Kolmogorov distance {ks:.4}"
     );
     assert!(ks < 0.02, "{label}: Kolmogorov distance {ks}");
+    // right tail: the theory's mass beyond the largest bulk eigenvalue is O(1/p) (the tail of a
+    // κ-mixture is thin, so the top eigenvalue sits at the 1 - 1/p quantile, not at the edge),
+    // and the tail mass beyond 0.8 × edge matches the eigenvalue count (binomial error)
+    let top = eig.last().copied().unwrap();
+    let beyond_top = m * theory.tail_mass_below_edge(top, edge, &cfg).unwrap();
+    let x8 = 0.8 * edge;
+    let t8 = theory.tail_mass_below_edge(x8, edge, &cfg).unwrap();
+    let f8 = eig.iter().filter(|&&l| l > x8).count() as f64 / m;
+    println!(
+        "{label}: top bulk eigenvalue {top:.4} (edge {edge:.4}), expected count beyond it {beyond_top:.2}; \
+         tail(0.8 edge) theory {t8:.4} vs empirical {f8:.4}"
+    );
+    assert!(
+        top <= edge * 1.03 && beyond_top < 6.0,
+        "{label}: top {top}, expected beyond {beyond_top}"
+    );
+    assert!(
+        (t8 - f8).abs() < 4.0 * (t8 * (1.0 - t8) / m).sqrt() + 2.0 / m,
+        "{label}: tail {t8} vs {f8}"
+    );
     assert!(
         removed <= 2 * u.len() + 2,
         "{label}: {removed} eigenvalues beyond 1.05 x edge"
