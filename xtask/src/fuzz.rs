@@ -62,13 +62,34 @@ fn unavailable() -> Option<String> {
     None
 }
 
-/// Runs one target for `seconds`; `true` when it found no crash.
+/// Seconds after which a single input counts as a hang (a failure).
+const HANG_SECONDS: u64 = 10;
+
+/// Runs one target for `seconds`; `true` when it found no crash or hang.
+///
+/// New corpus units go to a scratch directory under `fuzz/target` (gitignored), so the
+/// committed seed corpus `fuzz/corpus/<name>` and the crash inputs `fuzz/regressions/<name>`
+/// are read but never grown by a run.
 fn run_target(name: &str, seconds: u64) -> bool {
     eprintln!("\n==> cargo +nightly fuzz run {name} ({seconds} s)");
-    Command::new("cargo")
-        .args(["+nightly", "fuzz", "run", name, "--"])
+    let fuzz = workspace_root().join("fuzz");
+    let scratch = fuzz.join("target").join("corpus-scratch").join(name);
+    if let Err(e) = std::fs::create_dir_all(&scratch) {
+        eprintln!("cannot create {}: {e}", scratch.display());
+        return false;
+    }
+    let mut cmd = Command::new("cargo");
+    cmd.args(["+nightly", "fuzz", "run", name]).arg(&scratch);
+    for dir in ["corpus", "regressions"] {
+        let d = fuzz.join(dir).join(name);
+        if d.is_dir() {
+            cmd.arg(d);
+        }
+    }
+    cmd.arg("--")
         .arg(format!("-max_total_time={seconds}"))
-        .current_dir(workspace_root().join("fuzz"))
+        .arg(format!("-timeout={HANG_SECONDS}"))
+        .current_dir(&fuzz)
         .status()
         .map(|s| s.success())
         .unwrap_or(false)
