@@ -28,14 +28,24 @@ const SEEDS: u64 = 3;
 const ZS: [(f64, f64); 3] = [(-0.5, 0.0), (0.5, 0.5), (2.0, 1.0)];
 
 fn simulate(act: &Activation, u: &[f64], pi: &[f64], seed: u64) -> (Spectrum, Vec<f64>) {
-    let (p, n) = ((PSI * D as f64) as usize, (ALPHA * D as f64) as usize);
+    simulate_at(D, act, u, pi, seed)
+}
+
+fn simulate_at(
+    dim: usize,
+    act: &Activation,
+    u: &[f64],
+    pi: &[f64],
+    seed: u64,
+) -> (Spectrum, Vec<f64>) {
+    let (p, n) = ((PSI * dim as f64) as usize, (ALPHA * dim as f64) as usize);
     let groups = SpikeGroups::new(u.to_vec(), pi.to_vec()).unwrap();
     let g = groups.exact_groups(p);
     let u_per = groups.u_per_neuron(&g);
-    let w0 = sphere_rows(p, D, 1000 * seed + 1).unwrap();
-    let theta = unit_direction(D, 1000 * seed + 2).unwrap();
+    let w0 = sphere_rows(p, dim, 1000 * seed + 1).unwrap();
+    let theta = unit_direction(dim, 1000 * seed + 2).unwrap();
     let w = spiked_weights(w0.as_ref(), &theta, &u_per, None).unwrap();
-    let x = gaussian_data(D, n, 1000 * seed + 3).unwrap();
+    let x = gaussian_data(dim, n, 1000 * seed + 3).unwrap();
     let kap = kappa(&theta, x.as_ref()).unwrap();
     let f = features(w.as_ref(), x.as_ref(), |t| act.eval(t)).unwrap();
     (Spectrum::of_features(f.as_ref()).unwrap(), kap)
@@ -169,5 +179,35 @@ fn tanh_r1_and_r2_theory_vs_simulation_d1000_seed_avg_1pct_conditional_half_pct_
         &[0.5, 3.0],
         &[0.3, 0.7],
         "tanh u=(0.5,3)",
+    );
+}
+
+/// Mean relative gap |m_sim - m_conditional| / |m_sim| over 3 seeds and the 3 z's.
+fn mean_conditional_gap(dim: usize, act: &Activation, u: &[f64], pi: &[f64]) -> f64 {
+    let mut total = 0.0;
+    let mut count = 0.0;
+    for seed in 0..SEEDS {
+        let (spec, kap) = simulate_at(dim, act, u, pi, 100 + seed);
+        let prof = Profile::conditional_from_activation(act, u, &kap).unwrap();
+        let cond = SpikedProblem::new(prof, pi.to_vec(), PSI, ALPHA).unwrap();
+        for &(a, b) in &ZS {
+            let z = C64::new(a, b);
+            let sim = spec.stieltjes(z);
+            total += (cond.solve(z).unwrap().m - sim).norm() / sim.norm();
+            count += 1.0;
+        }
+    }
+    total / count
+}
+
+#[test]
+fn conditional_theory_gap_shrinks_from_d250_to_d1000_relu_r2() {
+    let (act, u, pi) = (Activation::Relu, [2.0, -2.0], [0.5, 0.5]);
+    let small = mean_conditional_gap(250, &act, &u, &pi);
+    let large = mean_conditional_gap(1000, &act, &u, &pi);
+    println!("mean conditional gap: d=250 {small:.2e}, d=1000 {large:.2e}");
+    assert!(
+        large < 0.6 * small,
+        "gap did not shrink: {small:.3e} -> {large:.3e}"
     );
 }
