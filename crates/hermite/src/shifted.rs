@@ -14,7 +14,9 @@
 //!     `μ1 = sΦ(t)`, `μ_k = s(-1)^k He_{k-2}(t) φ(t)` (`k ≥ 2`),
 //!     `E σ² = s²((1+t²)Φ(t) + tφ(t))`, and the cancellation-free
 //!     `μ*² = s²[(1+t²)Φ(t)Φ(-t) - tφ(t)(Φ(t)-Φ(-t)) - φ(t)²]`
-//!     (relative round-off about `(1+t⁴) ε`).
+//!     (relative round-off about `(1+t⁴) ε`), evaluated as `μ0 = cΦ + sφ`,
+//!     `E σ² = (s²+c²)Φ + csφ` etc. so that nothing overflows when `c/s` is huge, and with
+//!     `He_{k-2}(t) φ(t) = 0` once `φ(t)` underflows (exact limits, not `0·∞`).
 //!   - abs `= 2 relu(x) - x`: `μ_k = 2μ_k^{relu} - c δ_{k0} - s δ_{k1}`, `E σ² = s² + c²`,
 //!     `μ*² = 4 μ*²_{relu}`.
 //!   - linear: `μ0 = c`, `μ1 = s`, `μ_{k≥2} = 0`, `μ*² = 0`.
@@ -380,8 +382,8 @@ impl ShiftedCoefficients {
     fn mu_star_sq_from(&self, c: f64, mu: &[f64], m2: f64) -> Result<f64> {
         let s = self.scale;
         match &self.plan {
-            Plan::Relu => return Ok(s * s * relu_mu_star_sq(c / s)),
-            Plan::Abs => return Ok(4.0 * s * s * relu_mu_star_sq(c / s)),
+            Plan::Relu => return Ok(relu_mu_star_sq(c, s)),
+            Plan::Abs => return Ok(4.0 * relu_mu_star_sq(c, s)),
             Plan::Linear => return Ok(0.0),
             Plan::Fixed {
                 hermite_poly: true, ..
@@ -417,18 +419,20 @@ impl ShiftedCoefficients {
         let s = self.scale;
         match &self.plan {
             Plan::Relu => {
+                // written with c and s (not t = c/s) so that t² never overflows
                 let t = c / s;
                 relu_closed_form(t, mu);
                 mu.iter_mut().for_each(|m| *m *= s);
-                let (phi_c, pdf) = (normal_cdf(t), normal_pdf(t));
-                s * s * ((1.0 + t * t) * phi_c + t * pdf)
+                let (p, pdf) = (normal_cdf(t), normal_pdf(t));
+                mu[0] = c * p + s * pdf;
+                (s * s + c * c) * p + c * s * pdf
             }
             Plan::Abs => {
                 let t = c / s;
                 relu_closed_form(t, mu);
                 mu.iter_mut().for_each(|m| *m *= 2.0 * s);
                 let (p, q, pdf) = (normal_cdf(t), normal_cdf(-t), normal_pdf(t));
-                mu[0] = s * (t * (p - q) + 2.0 * pdf);
+                mu[0] = c * (p - q) + 2.0 * s * pdf;
                 mu[1] = s * (p - q);
                 s * s + c * c
             }
@@ -450,7 +454,12 @@ impl ShiftedCoefficients {
                     } else {
                         fac = s;
                     }
-                    *m = fac * hermite(k - 1, b * c) * g;
+                    // e^{-a²c²} = 0 would meet an overflowing He_{k-1}: the product is 0
+                    *m = if g == 0.0 {
+                        0.0
+                    } else {
+                        fac * hermite(k - 1, b * c) * g
+                    };
                 }
                 let h = c / (1.0 + s * s).sqrt();
                 1.0 - 8.0 * owens_t(h, 1.0 / (1.0 + 2.0 * s * s).sqrt())
@@ -481,9 +490,12 @@ impl ShiftedCoefficients {
                     // (k - c)/s = ±inf lies outside [-L, L], where breakpoints are ignored
                     .filter(|b| b.is_finite())
                     .collect();
-                let rule = gl
-                    .gaussian_rule(&breaks, *cutoff)
-                    .expect("cutoff validated at construction, breakpoints finite");
+                let Ok(rule) = gl.gaussian_rule(&breaks, *cutoff) else {
+                    // every weight underflowed (subnormal cutoff split at the kinks): NaN
+                    // values, reported as a typed error by the callers
+                    mu.iter_mut().for_each(|m| *m = f64::NAN);
+                    return f64::NAN;
+                };
                 mu.iter_mut().for_each(|m| *m = 0.0);
                 let mut hk = vec![0.0; mu.len()];
                 let mut m2 = 0.0;
@@ -530,7 +542,8 @@ fn relu_closed_form(t: f64, mu: &mut [f64]) {
     let (mut prev, mut cur) = (0.0, 1.0);
     for (k, m) in mu.iter_mut().enumerate().skip(2) {
         let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
-        *m = sign * cur * pdf;
+        // φ(t) = 0 would meet an overflowing He_{k-2}(t): the product is 0
+        *m = if pdf == 0.0 { 0.0 } else { sign * cur * pdf };
         let j = (k - 2) as f64;
         let next = t * cur - j * prev;
         prev = cur;
@@ -538,10 +551,12 @@ fn relu_closed_form(t: f64, mu: &mut [f64]) {
     }
 }
 
-/// Cancellation-free `μ*(t)²` of ReLU at unit scale (module docs).
-fn relu_mu_star_sq(t: f64) -> f64 {
+/// Cancellation-free `μ*(c)²` of `relu(sZ + c)` (module docs, multiplied out with
+/// `s²(1 + t²) = s² + c²`, `s² t = c s`).
+fn relu_mu_star_sq(c: f64, s: f64) -> f64 {
+    let t = c / s;
     let (p, q, pdf) = (normal_cdf(t), normal_cdf(-t), normal_pdf(t));
-    let v = (1.0 + t * t) * p * q - t * pdf * (p - q) - pdf * pdf;
+    let v = (s * s + c * c) * p * q - c * s * pdf * (p - q) - s * s * pdf * pdf;
     v.max(0.0)
 }
 

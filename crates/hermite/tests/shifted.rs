@@ -489,3 +489,39 @@ proptest! {
         prop_assert!((v.mu_star_sq - diff).abs() <= bound, "{} vs {}", v.mu_star_sq, diff);
     }
 }
+
+#[test]
+fn extreme_shifts_and_scales_give_exact_limits_not_nan() {
+    // relu(sZ + c) with c/s = 1e200: σ = sZ + c almost surely
+    let v = ShiftedCoefficients::with_scale(Activation::Relu, 4, 1e-100)
+        .unwrap()
+        .eval(1e100)
+        .unwrap();
+    assert_eq!(v.mu, vec![1e100, 1e-100, 0.0, 0.0, 0.0]);
+    assert_eq!(v.second_moment, 1e200);
+    assert_eq!(v.mu_star_sq, 0.0);
+    let v = ShiftedCoefficients::with_scale(Activation::Abs, 3, 1e-100)
+        .unwrap()
+        .eval(-1e100)
+        .unwrap();
+    assert_eq!(v.mu, vec![1e100, -1e-100, 0.0, 0.0]);
+    assert_eq!(v.mu_star_sq, 0.0);
+    // erf far in the tail: μ0 = ±1, derivatives 0
+    let v = ShiftedCoefficients::new(Activation::Erf, 5)
+        .unwrap()
+        .eval(-1e10)
+        .unwrap();
+    assert_eq!(v.mu, vec![-1.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+    assert!(v.mu_star_sq.abs() < 1e-15);
+    // genuinely overflowing results are typed errors
+    let sc = ShiftedCoefficients::new(Activation::Relu, 1).unwrap();
+    assert!(matches!(
+        sc.eval(1e200),
+        Err(HermiteError::NonFinite { .. })
+    ));
+    let poly = ShiftedCoefficients::new(Activation::Hermite(vec![0.0, 0.0, 0.0, 1.0]), 1).unwrap();
+    assert!(matches!(
+        poly.eval(1e120),
+        Err(HermiteError::NonFinite { .. })
+    ));
+}
