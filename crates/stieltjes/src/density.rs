@@ -35,7 +35,7 @@ use num_complex::Complex64 as C64;
 use std::f64::consts::PI;
 
 /// Configuration of the density sweep.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DensityConfig {
     /// `η / scale` with `scale = first_moment()` of the problem.
     pub eta_rel: f64,
@@ -62,7 +62,7 @@ impl Default for DensityConfig {
 pub const MAX_GRID: usize = 10_000_000;
 
 /// A density curve.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Density {
     /// Grid points.
     pub x: Vec<f64>,

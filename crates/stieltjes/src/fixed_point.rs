@@ -21,7 +21,7 @@ use crate::linalg::{lu_solve, max_norm};
 use num_complex::Complex64 as C64;
 
 /// Configuration of [`solve_fixed_point`] (and of the cold-start phase of the spectral solvers).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FixedPointConfig {
     /// Relative residual at which the iteration stops (`|g(x)-x|_∞ / max(|x|_∞, 1)`).
     pub tol: f64,
@@ -81,7 +81,7 @@ impl FixedPointConfig {
 }
 
 /// Result of a fixed-point solve.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FixedPointSolution {
     /// The solution `x ≈ g(x)`.
     pub value: Vec<C64>,

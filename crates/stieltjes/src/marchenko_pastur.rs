@@ -47,7 +47,14 @@ pub fn stieltjes(z: C64, gamma: f64, sigma2: f64) -> Result<C64> {
     let lo = (1.0 - sg) * (1.0 - sg);
     let hi = (1.0 + sg) * (1.0 + sg);
     let root = (w - lo).sqrt() * (w - hi).sqrt();
-    let m = ((1.0 - gamma) - w + root) / (2.0 * gamma * w);
+    // m = (b + root)/(2γw), b = (1 - γ) - w; when b + root cancels (|w| huge or tiny, γ
+    // huge) use the other form of the same root, 2/(b - root) (product of the roots 1/(γw))
+    let b = (1.0 - gamma) - w;
+    let m = if (b + root).norm() >= (b - root).norm() {
+        (b + root) / (2.0 * gamma * w)
+    } else {
+        2.0 / (b - root)
+    };
     let m = m / sigma2;
     // overflow/underflow of the closed form (e.g. |z| subnormal) is a typed error
     if !(m.re.is_finite() && m.im.is_finite()) {
@@ -113,7 +120,15 @@ pub fn density(x: f64, gamma: f64, sigma2: f64) -> Result<f64> {
 pub fn edges(gamma: f64, sigma2: f64) -> Result<(f64, f64)> {
     check(gamma, sigma2)?;
     let sg = gamma.sqrt();
-    Ok((sigma2 * (1.0 - sg).powi(2), sigma2 * (1.0 + sg).powi(2)))
+    let (lo, hi) = (sigma2 * (1.0 - sg).powi(2), sigma2 * (1.0 + sg).powi(2));
+    if !hi.is_finite() {
+        return Err(StieltjesError::InvalidParameter {
+            name: "sigma2 (1 + sqrt(gamma))^2",
+            value: hi,
+            reason: "the right edge overflows",
+        });
+    }
+    Ok((lo, hi))
 }
 
 #[cfg(test)]

@@ -17,7 +17,8 @@ use crate::error::{Result, StieltjesError};
 ///
 /// Invariants (checked by the constructors): `1 ≤ K ≤ MAX_NODES`, `1 ≤ r ≤ MAX_GROUPS`,
 /// all entries finite, `w_k ≥ 0` with `|Σ w_k - 1| ≤ WEIGHT_TOL`, `e_a(κ)² ≥ 0`.
-#[derive(Debug, Clone, PartialEq)]
+/// Serializes as its tables (deserialize through [`Profile::new`] to re-validate).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Profile {
     nodes: Vec<f64>,
     weights: Vec<f64>,

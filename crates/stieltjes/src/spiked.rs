@@ -53,7 +53,7 @@ const BRANCH_TOL_PATH: f64 = 1e-9;
 const BRANCH_TOL_JUMP: f64 = 1e-11;
 
 /// Tolerances and caps of the spiked solver.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolverConfig {
     /// Cold-start fixed-point configuration (its `tol` is also the Newton tolerance).
     pub fixed_point: FixedPointConfig,
@@ -94,7 +94,7 @@ impl SolverConfig {
 }
 
 /// Solution of the spiked equations at one `z`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpikedSolution {
     /// The spectral argument.
     pub z: C64,
