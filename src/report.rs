@@ -50,7 +50,8 @@ pub struct ReproduceOptions {
 }
 
 impl ReproduceOptions {
-    /// The fast default (under 3 minutes on 2 cores): d = 800, 2 seeds.
+    /// The fast default (about a minute on 2 cores, budget 3 minutes): spectra at d = 1200
+    /// with 3 seeds, ridge and one-step simulations at d = 600 with 4 seeds.
     pub fn fast() -> Self {
         ReproduceOptions {
             base: Experiment {
@@ -64,17 +65,17 @@ impl ReproduceOptions {
                 a_probs: Some(vec![0.5, 0.5]),
                 ..Experiment::default()
             },
-            d: 800,
-            seeds: vec![1, 2],
+            d: 1200,
+            seeds: vec![1, 2, 3],
             etas: vec![0.0, 2.0, 4.0, 6.0, 8.0],
             eta_after: 6.0,
             zs: vec![[-0.5, 0.0], [0.5, 0.5], [2.0, 1.0]],
-            learn_d: 400,
-            learn_seeds: vec![1, 2, 3],
+            learn_d: 600,
+            learn_seeds: vec![1, 2, 3, 4],
             alphas_sim: vec![0.5, 1.0, 2.0, 3.0, 4.0],
             etas_sim: vec![0.0, 2.0, 4.0, 6.0, 8.0],
             cs: vec![1.0, 4.0, 16.0],
-            n_test: 4000,
+            n_test: 6000,
         }
     }
 

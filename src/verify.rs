@@ -25,13 +25,15 @@ pub const SEEDS_SPECTRUM: [u64; 4] = [11, 12, 13, 14];
 /// Dimension of the risk rows.
 pub const D_RISK: usize = 800;
 /// Seeds of the risk rows.
-pub const SEEDS_RISK: [u64; 8] = [21, 22, 23, 24, 25, 26, 27, 28];
+pub const SEEDS_RISK: [u64; 16] = [
+    21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36,
+];
 /// Test samples per seed for `E_gen`.
 pub const N_TEST: usize = 10_000;
 /// `E_gen` / `E_train`: finite-size allowance on the relative gap (THEORY.md §5d: 0.1-0.6%
 /// at d = 400-1600 for these kinds of configurations, up to 2% in slow cases). The row's
 /// tolerance is this plus three standard errors of the seed mean (relative), the
-/// statistical error of 8 seeds × 10⁴ test points.
+/// statistical error of 16 seeds × 10⁴ test points.
 pub const TOL_RISK: f64 = 2e-2;
 /// One-step network retrained vs the θ-rescaled theory at `c = 16`: finite-batch allowance
 /// (THEORY.md §2/§5d: 1-3% at c = 64, shrinking like c^{-1/2}, so about twice that at
