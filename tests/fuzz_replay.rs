@@ -253,3 +253,63 @@ fn regression_grid_huge_ends_stay_finite() {
     assert!(g.windows(2).all(|w| w[0] <= w[1]));
     assert_eq!((g[0], g[999]), (-1e308, 1e8));
 }
+
+/// Found by `cargo fuzz run stieltjes_entry` (8 inputs, e.g. z = 1 + 54.2i, z = -1 + 1e-16 i,
+/// |z| ~ 1e237): the Marchenko-Pastur closed form `((1-γ) - w + root)/(2γw)` cancelled
+/// catastrophically and returned `Im m < 0` for `Im z > 0` (a wrong, non-Herglotz number);
+/// it now takes the non-cancelling form of the same root. Also `edges` overflowing to `inf`
+/// is a typed error.
+#[test]
+fn regression_mp_closed_form_is_herglotz_for_extreme_parameters() {
+    use giantstep_stieltjes::marchenko_pastur;
+    use num_complex::Complex64 as C64;
+    let zs = [
+        C64::new(1.0, 54.2109375),
+        C64::new(-1.0, 1e-16),
+        C64::new(126.0, 8.4e237),
+        C64::new(0.0, 4.3e237),
+        C64::new(-21.0859375, 1e-200),
+        C64::new(-0.75, 1e-250),
+        C64::new(0.5, 0.5),
+    ];
+    let mut checked = 0;
+    for gamma in [1e-300, 1e-8, 0.5, 1.0, 2.0, 1e8, 1e300] {
+        for sigma2 in [1e-300, 1e-6, 1.0, 1e6, 1e300] {
+            for z in zs {
+                if let Ok(m) = marchenko_pastur::stieltjes(z, gamma, sigma2) {
+                    checked += 1;
+                    // Im m >= 0 up to its rounding error ~ε|m| (z within ε of the axis)
+                    let tol = 8.0 * f64::EPSILON * m.norm();
+                    assert!(m.im >= -tol, "gamma {gamma} sigma2 {sigma2} z {z}: m = {m}");
+                    // |m| <= 1/dist(z, [0, inf)) for a law on [0, inf)
+                    let dist = if z.re >= 0.0 { z.im } else { z.norm() };
+                    assert!(m.norm() <= (1.0 + 1e-9) / dist, "{gamma} {sigma2} {z}: {m}");
+                }
+            }
+        }
+    }
+    assert!(checked > 150, "{checked}");
+    // the quadratic γσ²z m² + (z - σ²(1-γ)) m + 1 = 0 at an ordinary point
+    let (g, s2, z) = (0.5, 2.0, C64::new(0.7, 0.3));
+    let m = marchenko_pastur::stieltjes(z, g, s2).unwrap();
+    assert!((g * s2 * z * m * m + (z - s2 * (1.0 - g)) * m + 1.0).norm() < 1e-14);
+    assert!(marchenko_pastur::edges(1e300, 1e300).is_err());
+}
+
+/// Found by `cargo fuzz run hermite_entry` (crash-00adb9bb...): the piecewise rule at a
+/// subnormal cutoff passed construction (no breakpoints) but failed at evaluation once split
+/// at the kink, hitting an `expect` inside giantstep-hermite; now a typed error.
+#[test]
+fn regression_piecewise_subnormal_cutoff_with_kink_is_typed_error() {
+    use giantstep_hermite::Activation;
+    use giantstep_hermite::shifted::{Method, ShiftedCoefficients};
+    let method = Method::PiecewiseLegendre {
+        nodes_per_piece: 16,
+        cutoff: 5e-324,
+    };
+    if let Ok(sc) = ShiftedCoefficients::with_options(Activation::Relu, 2, 1.0, method) {
+        if let Ok(v) = sc.eval(0.0) {
+            assert!(v.mu.iter().all(|m| m.is_finite()) && v.mu_star_sq >= 0.0);
+        }
+    }
+}
