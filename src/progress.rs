@@ -42,7 +42,7 @@ impl Bar {
         let bar = ProgressBar::with_draw_target(Some(0), target);
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} {msg:<38} [{bar:30}] {pos}/{len} {elapsed_precise} eta {eta}",
+                "{spinner} {wide_msg} [{bar:20}] {pos}/{len} {elapsed} eta {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
