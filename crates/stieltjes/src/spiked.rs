@@ -520,8 +520,21 @@ impl SpikedProblem {
         let tol = cfg.fixed_point.tol;
         let mut work = 0usize;
         if warm {
+            // one Jacobian at the warm start, then chord steps (cheap for every r); full
+            // Newton only if they do not contract
             ws.xt.copy_from_slice(x);
             let mut xt = std::mem::take(&mut ws.xt);
+            if self.factor_jacobian_at(z, &xt, ws) {
+                if let Some((it, r)) = self.chord(z, &mut xt, 8, tol, ws) {
+                    work += it + 1;
+                    if self.on_branch_strict(z, ws) {
+                        x.copy_from_slice(&xt);
+                        ws.xt = xt;
+                        return Ok((work, r));
+                    }
+                }
+                xt.copy_from_slice(x);
+            }
             let res = self.newton(z, &mut xt, cfg.newton_max_iter, tol, ws);
             let ok = match res {
                 Ok((it, r)) => {
@@ -933,6 +946,18 @@ impl SpikedProblem {
             }
             x.copy_from_slice(&trial);
         }
+    }
+
+    /// Evaluates at `x` and stores the LU factors of `I - DΦ(x)` in `ws` (for [`Self::chord`]).
+    pub(crate) fn factor_jacobian_at(&self, z: C64, x: &[C64], ws: &mut Workspace) -> bool {
+        ws.jac_fresh = false;
+        if !self.eval(z, x, ws) {
+            return false;
+        }
+        self.jacobian(x, ws);
+        let n = self.n;
+        ws.jac_fresh = lu_factor(&mut ws.jac, n, &mut ws.piv);
+        ws.jac_fresh
     }
 
     /// Chord iteration `x ← x + J₀⁻¹ (Φ(x) - x)` with the LU factors of the last Newton
