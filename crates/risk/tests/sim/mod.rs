@@ -1,29 +1,45 @@
 //! Finite-d simulation harness for theory-vs-simulation checks (shared by
-//! `tests/simulation.rs` and `examples/validate.rs`), built on giantstep-spiked's seeded
-//! sampling, spiked weights and features; ridge solved here with faer (Cholesky).
+//! `tests/simulation.rs` and `examples/validate.rs`). Every simulation step is
+//! giantstep-spiked's public API, with its seed tags (`seed::tags`), so a spiked run uses
+//! the same `θ`, `W0`, training and test inputs as `simulation::simulate_spiked_rf` with the
+//! same master seed:
+//! - `θ = sampling::unit_direction`, `W0 = sampling::sphere_rows`,
+//!   `W = spike::spiked_weights(W0, θ, u, γ)` (`W0 + uθᵀ (+ diag(γ-1) W0 θθᵀ)`), or the real
+//!   one-step network `network::Network::sample` + `onestep::one_step` (`W1 = W0 + η̃ diag(a) Ĝ`
+//!   on `n0` fresh samples);
+//! - `n = αd` noisy training samples (`sampling::labeled_chunk`), `F = features::features`,
+//!   `β̂ = ridge::ridge(F, y, λ)`;
+//! - test error: `ridge::test_error` on `n_test` fresh points with noiseless labels, `+ Δ`
+//!   (same expectation as noisy test labels, smaller Monte Carlo variance; the training-label
+//!   noise is the real single draw).
 //!
-//! Per seed: `W0` rows uniform on the sphere, `θ` uniform, `W = W0 + uθᵀ (+ diag(γ-1) W0 θθᵀ)`
-//! (or the real one-step network `W1 = W0 + η̃ diag(a) Ĝ`, labels-only gradient on `n0` fresh
-//! samples), `n = αd` noisy training samples, `β = (FFᵀ/n + λ)^{-1} F y / n`.
-//! - test error: fresh test set of `n_test` points with noiseless labels, `+ Δ`
-//!   (training-label noise is the real single draw);
-//! - training error averaged analytically over the training-label noise:
-//!   `|M s|²/n + Δ tr(MᵀM)/n`, `M = I - Fᵀ A`, `tr(MᵀM) = λ² (‖(C+λ)^{-1}‖_F² + (n-p)/λ²)`,
-//!   `C = FFᵀ/n`.
+//! Test-specific (not in giantstep-spiked): the training error averaged analytically over
+//! the training-label noise, `E_ε[|y - Fᵀβ̂|²/n] = |M s|²/n + Δ tr(MᵀM)/n`, `M = I - Fᵀ(C+λ)⁻¹F/n
+//! = λ (FᵀF/n + λ)⁻¹`, `C = FFᵀ/n`, `s = σ*(κ)`: `|M s|²/n` is `ridge(F, s, λ).train_error`
+//! and `tr(MᵀM) = Σ_j λ²/(g_j+λ)²` over the `n` eigenvalues `g_j` of `FᵀF/n`, computed on the
+//! smaller side (`p` eigenvalues of `C` plus `n - p` zeros when `p ≤ n`).
 #![allow(dead_code)]
 
-use faer::linalg::solvers::Solve;
-use faer::{Mat, Side};
+use faer::Side;
 use giantstep_hermite::Activation;
 use giantstep_risk::{Group, KappaQuadrature, RiskProblem};
-use giantstep_spiked::{features, sampling, spike};
+use giantstep_spiked::network::{GroupSampling, Initialization, Network};
+use giantstep_spiked::onestep::{Gradient, OneStepConfig, one_step};
+use giantstep_spiked::sampling::{self, SecondLayerLaw};
+use giantstep_spiked::seed::{derive_seed, tags};
+use giantstep_spiked::{covariance, features, ridge, spike};
 
 /// Real one-step network instead of the spiked model.
 #[derive(Clone, Debug)]
 pub struct OneStep {
     pub eta: f64,
+    /// Support of the second-layer law (exact group counts, fractions of `SimConfig::groups`).
+    pub a_values: Vec<f64>,
     /// n0 = n0_factor * d
     pub n0_factor: usize,
+    /// `Symmetric` (pairs `(w, a)`, `(w, -a)`, full gradient, `f ≡ 0` at init) or
+    /// `Independent` (i.i.d. rows, labels-only gradient).
+    pub init: Initialization,
 }
 
 #[derive(Clone, Debug)]
@@ -60,65 +76,68 @@ pub struct SimOutcome {
     pub e_train_theory_emp: f64,
 }
 
-fn seed_of(seed: u64, tag: u64) -> u64 {
-    giantstep_spiked::seed::derive_seed(seed, tag)
+/// First-layer weights of the configuration (spiked model or one-step network) and `θ`.
+fn first_layer(cfg: &SimConfig, d: usize, p: usize, seed: u64) -> (faer::Mat<f64>, Vec<f64>) {
+    let theta = sampling::unit_direction(d, derive_seed(seed, tags::TARGET)).unwrap();
+    let u: Vec<f64> = cfg.groups.iter().map(|g| g.u).collect();
+    let pi: Vec<f64> = cfg.groups.iter().map(|g| g.pi).collect();
+    let w = match &cfg.one_step {
+        None => {
+            let gamma: Vec<f64> = cfg.groups.iter().map(|g| g.gamma).collect();
+            let sg = spike::SpikeGroups::with_gamma(u, pi, gamma).unwrap();
+            let grp = sg.exact_groups(p);
+            let w0 = sampling::sphere_rows(p, d, derive_seed(seed, tags::FIRST_LAYER)).unwrap();
+            let gpn = sg.gamma_per_neuron(&grp);
+            let rescaled = gpn.iter().any(|&g| g != 1.0);
+            spike::spiked_weights(
+                w0.as_ref(),
+                &theta,
+                &sg.u_per_neuron(&grp),
+                rescaled.then_some(gpn.as_slice()),
+            )
+            .unwrap()
+        }
+        Some(os) => {
+            let law = SecondLayerLaw::new(os.a_values.clone(), pi).unwrap();
+            let net = Network::sample(p, d, &law, os.init, GroupSampling::Exact, seed).unwrap();
+            let step = OneStepConfig {
+                eta_tilde: os.eta,
+                n0: os.n0_factor * d,
+                delta: cfg.noise,
+                gradient: match os.init {
+                    Initialization::Symmetric => Gradient::Full,
+                    _ => Gradient::LabelsOnly,
+                },
+                chunk: 4096,
+            };
+            one_step(&net, &theta, &cfg.sigma, &cfg.target, &step, seed).unwrap()
+        }
+    };
+    (w, theta)
+}
+
+/// `tr(MᵀM) = Σ_j λ²/(g_j+λ)²` over the `n` eigenvalues of `FᵀF/n` (smaller side).
+fn residual_trace(f: faer::MatRef<'_, f64>, lambda: f64) -> f64 {
+    let (p, n) = (f.nrows(), f.ncols());
+    let small = if p <= n {
+        covariance::covariance(f).unwrap()
+    } else {
+        covariance::gram(f).unwrap()
+    };
+    let ev = small.self_adjoint_eigenvalues(Side::Lower).unwrap();
+    let zeros = n.saturating_sub(p) as f64;
+    ev.iter()
+        .map(|&g| (lambda / (g.max(0.0) + lambda)).powi(2))
+        .sum::<f64>()
+        + zeros
 }
 
 pub fn simulate(cfg: &SimConfig, d: usize, n_test: usize, seed: u64) -> SimOutcome {
     let p = (cfg.psi * d as f64).round() as usize;
     let n = (cfg.alpha * d as f64).round() as usize;
-    let theta = sampling::unit_direction(d, seed_of(seed, 1)).unwrap();
-    let w0 = sampling::sphere_rows(p, d, seed_of(seed, 2)).unwrap();
-    let u: Vec<f64> = cfg.groups.iter().map(|g| g.u).collect();
-    let pi: Vec<f64> = cfg.groups.iter().map(|g| g.pi).collect();
-    let gamma: Vec<f64> = cfg.groups.iter().map(|g| g.gamma).collect();
-    let sg = spike::SpikeGroups::with_gamma(u, pi, gamma).unwrap();
-    let grp = sg.exact_groups(p);
-    let target = cfg.target.clone();
-    let w = match &cfg.one_step {
-        None => {
-            let upn = sg.u_per_neuron(&grp);
-            let gpn = sg.gamma_per_neuron(&grp);
-            let any_gamma = gpn.iter().any(|&g| g != 1.0);
-            spike::spiked_weights(
-                w0.as_ref(),
-                &theta,
-                &upn,
-                if any_gamma { Some(&gpn) } else { None },
-            )
-            .unwrap()
-        }
-        Some(os) => {
-            // a_i = ±1 by group (groups = [a = +1, a = -1]); labels-only gradient
-            let n0 = os.n0_factor * d;
-            let a: Vec<f64> = grp
-                .iter()
-                .map(|&g| if g == 0 { 1.0 } else { -1.0 })
-                .collect();
-            let mut gsum = Mat::<f64>::zeros(p, d);
-            let chunk = 4096;
-            let mut first = 0;
-            while first < n0 {
-                let cnt = chunk.min(n0 - first);
-                let c = sampling::labeled_chunk(
-                    &theta,
-                    |k| target.eval(k),
-                    cfg.noise,
-                    first as u64,
-                    cnt,
-                    seed_of(seed, 3),
-                )
-                .unwrap();
-                let pre = &w0 * &c.x; // p x cnt
-                let sp = Mat::from_fn(p, cnt, |i, j| cfg.sigma.derivative(pre[(i, j)]) * c.y[j]);
-                gsum += &sp * c.x.transpose();
-                first += cnt;
-            }
-            Mat::from_fn(p, d, |i, j| {
-                w0[(i, j)] + os.eta * a[i] * gsum[(i, j)] / n0 as f64
-            })
-        }
-    };
+    let (w, theta) = first_layer(cfg, d, p, seed);
+    let target = &cfg.target;
+    let sigma = &cfg.sigma;
     // training
     let tr = sampling::labeled_chunk(
         &theta,
@@ -126,63 +145,32 @@ pub fn simulate(cfg: &SimConfig, d: usize, n_test: usize, seed: u64) -> SimOutco
         cfg.noise,
         0,
         n,
-        seed_of(seed, 4),
+        derive_seed(seed, tags::TRAIN_DATA),
     )
     .unwrap();
-    let sig = cfg.sigma.clone();
-    let f = features::features(w.as_ref(), tr.x.as_ref(), |z| sig.eval(z)).unwrap(); // p x n
-    let mut c = &f * f.transpose();
-    c *= faer::Scale(1.0 / n as f64);
-    for i in 0..p {
-        c[(i, i)] += cfg.lambda;
-    }
-    let llt = c.llt(Side::Lower).unwrap();
-    let fy = Mat::from_fn(p, 1, |i, _| {
-        (0..n).map(|j| f[(i, j)] * tr.y[j]).sum::<f64>() / n as f64
-    });
-    let beta = llt.solve(&fy);
-    // noiseless-label part of the training residual
+    let f = features::features(w.as_ref(), tr.x.as_ref(), |z| sigma.eval(z)).unwrap(); // p x n
+    let fit = ridge::ridge(f.as_ref(), &tr.y, cfg.lambda).unwrap();
+    // training error averaged over the training-label noise
     let s_tr: Vec<f64> = tr.kappa.iter().map(|&k| target.eval(k)).collect();
-    let fs = Mat::from_fn(p, 1, |i, _| {
-        (0..n).map(|j| f[(i, j)] * s_tr[j]).sum::<f64>() / n as f64
-    });
-    let beta_s = llt.solve(&fs);
-    let pred_s = f.transpose() * &beta_s;
-    let ms2: f64 = (0..n)
-        .map(|j| (s_tr[j] - pred_s[(j, 0)]).powi(2))
-        .sum::<f64>()
-        / n as f64;
-    let cinv = llt.solve(Mat::<f64>::identity(p, p));
-    let fro2: f64 = cinv
-        .col_iter()
-        .map(|col| col.iter().map(|v| v * v).sum::<f64>())
-        .sum();
-    let lam = cfg.lambda;
-    let trmm = lam * lam * fro2 + (n as f64 - p as f64);
-    let e_train = ms2 + cfg.noise * trmm / n as f64;
+    let ms2 = ridge::ridge(f.as_ref(), &s_tr, cfg.lambda)
+        .unwrap()
+        .train_error;
+    let e_train = ms2 + cfg.noise * residual_trace(f.as_ref(), cfg.lambda) / n as f64;
+    drop(f);
     // test error on fresh noiseless samples, + Δ
-    let mut acc = 0.0;
-    let mut first = 0;
-    let chunk = 2048;
-    while first < n_test {
-        let cnt = chunk.min(n_test - first);
-        let te = sampling::labeled_chunk(
-            &theta,
-            |k| target.eval(k),
-            0.0,
-            first as u64,
-            cnt,
-            seed_of(seed, 5),
-        )
-        .unwrap();
-        let ft = features::features(w.as_ref(), te.x.as_ref(), |z| sig.eval(z)).unwrap();
-        let pred = ft.transpose() * &beta;
-        for j in 0..cnt {
-            acc += (te.y[j] - pred[(j, 0)]).powi(2);
-        }
-        first += cnt;
-    }
-    let e_gen = acc / n_test as f64 + cfg.noise;
+    let te = ridge::test_error(
+        w.as_ref(),
+        &fit.beta,
+        &theta,
+        sigma,
+        target,
+        0.0,
+        n_test,
+        4096,
+        derive_seed(seed, tags::TEST_DATA),
+    )
+    .unwrap();
+    let e_gen = te.mean + cfg.noise;
     // empirical-κ theory for the training error
     let mut prob = cfg.problem();
     prob.quadrature = KappaQuadrature::Custom {
@@ -208,6 +196,10 @@ pub struct Summary {
     pub train_gap_abs: f64,
     /// |seed-averaged train - seed-averaged empirical-κ theory|
     pub train_gap_mean: f64,
+    /// standard error of `train_gap_mean` (from the per-seed differences)
+    pub train_gap_se: f64,
+    /// per-seed test errors (seeds 1000, 1001, ...), for paired comparisons
+    pub per_seed_gen: Vec<f64>,
 }
 
 pub fn run(cfg: &SimConfig, d: usize, n_test: usize, seeds: u64) -> Summary {
@@ -224,7 +216,13 @@ pub fn run(cfg: &SimConfig, d: usize, n_test: usize, seeds: u64) -> Summary {
         .iter()
         .map(|o| (o.e_train - o.e_train_theory_emp).abs())
         .fold(0.0, f64::max);
+    let train_diff: Vec<f64> = outs
+        .iter()
+        .map(|o| o.e_train - o.e_train_theory_emp)
+        .collect();
+    let (_, train_gap_se) = paired_difference(&train_diff, &vec![0.0; train_diff.len()]);
     Summary {
+        train_gap_se,
         theory_gen: theory.e_gen,
         sim_gen: mean,
         se_gen: (var / k).sqrt(),
@@ -233,7 +231,18 @@ pub fn run(cfg: &SimConfig, d: usize, n_test: usize, seeds: u64) -> Summary {
         theory_train_emp: th_emp,
         train_gap_abs,
         train_gap_mean: (sim_train - th_emp).abs(),
+        per_seed_gen: outs.iter().map(|o| o.e_gen).collect(),
     }
+}
+
+/// Mean and standard error of the per-seed differences `a_s - b_s` (paired seeds).
+pub fn paired_difference(a: &[f64], b: &[f64]) -> (f64, f64) {
+    assert_eq!(a.len(), b.len());
+    let k = a.len() as f64;
+    let diff: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let mean = diff.iter().sum::<f64>() / k;
+    let var = diff.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (k - 1.0).max(1.0);
+    (mean, (var / k).sqrt())
 }
 
 pub fn configs() -> Vec<SimConfig> {
@@ -340,21 +349,21 @@ pub fn slow_config() -> SimConfig {
 }
 
 /// θ-rescaled spiked theory vs the real one-step network (ReLU, target z + He2/√2, η̃ = 3,
-/// a = ±1, labels-only gradient).
-pub fn one_step_config(n0_factor: usize) -> SimConfig {
+/// a = ±1, noiseless labels), with the given initialization.
+pub fn one_step_config(n0_factor: usize, init: Initialization) -> SimConfig {
     let sigma = Activation::Relu;
     let target = Activation::Hermite(vec![0.0, 1.0, std::f64::consts::FRAC_1_SQRT_2]);
-    let groups = giantstep_risk::kappa::one_step_groups(
-        &sigma,
-        &target,
-        3.0,
-        &[1.0, -1.0],
-        &[0.5, 0.5],
-        true,
-    )
-    .unwrap();
+    let a_values = vec![1.0, -1.0];
+    let groups =
+        giantstep_risk::kappa::one_step_groups(&sigma, &target, 3.0, &a_values, &[0.5, 0.5], true)
+            .unwrap();
     SimConfig {
-        name: "C8 one-step relu eta=3 a=+-1 gamma!=1 psi=.5 alpha=3 lam=.1",
+        name: match init {
+            Initialization::Symmetric => {
+                "C8 one-step symmetric relu eta=3 a=+-1 gamma!=1 psi=.5 alpha=3 lam=.1"
+            }
+            _ => "C8i one-step independent rows, labels-only, relu eta=3 a=+-1",
+        },
         sigma,
         target,
         noise: 0.0,
@@ -364,14 +373,16 @@ pub fn one_step_config(n0_factor: usize) -> SimConfig {
         lambda: 0.1,
         one_step: Some(OneStep {
             eta: 3.0,
+            a_values,
             n0_factor,
+            init,
         }),
     }
 }
 
 /// The same groups (`γ ≠ 1`) simulated as the θ-rescaled spiked model itself.
 pub fn rescaled_spiked_config() -> SimConfig {
-    let mut c = one_step_config(1);
+    let mut c = one_step_config(1, Initialization::Symmetric);
     c.name = "C8s theta-rescaled spiked relu u=+-1.5 gamma=1+-1.69";
     c.one_step = None;
     c
