@@ -56,7 +56,7 @@ struct ReproduceArgs {
     /// Paper-size runs (d = 2000, 4 seeds, finer sweeps; tens of minutes).
     #[arg(long)]
     full: bool,
-    /// Override the simulation dimension d.
+    /// Override the simulation dimension d (also caps the ridge and one-step simulations).
     #[arg(long)]
     d: Option<String>,
     /// No progress bars.
@@ -474,6 +474,8 @@ fn cmd_reproduce(args: &ReproduceArgs) -> Result<()> {
         opts.d = parse_count("d", d)?;
         opts.base.d = opts.d;
         opts.base.validate()?;
+        // --d also caps the ridge and one-step simulations (quick runs).
+        opts.learn_d = opts.learn_d.min(opts.d);
     }
     let bar = Bar::new(args.quiet);
     let out = report::reproduce(&opts, &args.out, &bar)?;
