@@ -368,19 +368,42 @@ pub struct GaussHermite {
 impl GaussHermite {
     /// Largest accepted number of nodes.
     pub const MAX_NODES: usize = 100_000;
+    /// Largest `K` accepted by the `O(K²)` reference algorithms
+    /// ([`GhAlgorithm::GolubWelsch`], [`GhAlgorithm::NewtonRecurrence`]): about 2 s.
+    pub const MAX_NODES_QUADRATIC: usize = 20_000;
 
     /// The `k`-node rule, `1 ≤ k ≤ MAX_NODES` ([`GhAlgorithm::Auto`]).
     pub fn new(k: usize) -> Result<Self> {
         Self::with_algorithm(k, GhAlgorithm::Auto)
     }
 
-    /// The `k`-node rule built by a specific algorithm (for cross-checks and benches).
+    /// The `k`-node rule built by a specific algorithm (for cross-checks and benches);
+    /// the `O(K²)` algorithms reject `k > MAX_NODES_QUADRATIC` with
+    /// [`HermiteError::TooManyNodes`].
+    ///
+    /// ```
+    /// use giantstep_hermite::quadrature::{GaussHermite, GhAlgorithm};
+    /// let fast = GaussHermite::with_algorithm(50, GhAlgorithm::GlaserLiuRokhlin)?;
+    /// let slow = GaussHermite::with_algorithm(50, GhAlgorithm::GolubWelsch)?;
+    /// assert!((fast.nodes()[49] - slow.nodes()[49]).abs() < 1e-14);
+    /// # Ok::<(), giantstep_hermite::HermiteError>(())
+    /// ```
     pub fn with_algorithm(k: usize, algorithm: GhAlgorithm) -> Result<Self> {
         check_node_count(k)?;
         let algorithm = match algorithm {
             GhAlgorithm::Auto => GhAlgorithm::GlaserLiuRokhlin,
             other => other,
         };
+        if matches!(
+            algorithm,
+            GhAlgorithm::GolubWelsch | GhAlgorithm::NewtonRecurrence
+        ) && k > Self::MAX_NODES_QUADRATIC
+        {
+            return Err(HermiteError::TooManyNodes {
+                requested: k,
+                limit: Self::MAX_NODES_QUADRATIC,
+            });
+        }
         let rule = match algorithm {
             GhAlgorithm::GolubWelsch => roots::golub_welsch(k)?,
             GhAlgorithm::NewtonRecurrence => {

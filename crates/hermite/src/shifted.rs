@@ -28,10 +28,10 @@
 //!   - Hermite polynomials `Σ a_j He_j`: Gauss-Hermite with enough nodes to be exact
 //!     (degree `≤ 2K-1`), and `μ*² = Σ_{k≥2} μ_k²/k!` (a finite sum of squares).
 //! * **Quadrature** ([`Method::Quadrature`], also what `Auto` uses for tanh, sigmoid,
-//!   softplus, GELU, SiLU and closures): piecewise Gauss-Legendre with breakpoints at the
-//!   kinks `(κ - c)/s` for activations with kinks (relu, abs, custom with declared kinks;
-//!   [`DEFAULT_NODES_PER_PIECE`] nodes per panel of width ≤ 1 on `[-12, 12]`), Gauss-Hermite
-//!   with [`default_gh_nodes`] nodes otherwise.
+//!   softplus, GELU, SiLU and closures): for activations with kinks (relu, abs, custom with
+//!   declared kinks) piecewise Gauss-Legendre on `[-12, 12]`, [`DEFAULT_NODES_PER_PIECE`]
+//!   nodes per panel of width ≤ 1, the panels containing a kink `(κ - c)/s` split there
+//!   ([`Method::PiecewiseLegendre`]); Gauss-Hermite with [`default_gh_nodes`] nodes otherwise.
 //!
 //! # Accuracy (measured in `tests/shifted.rs` against an independent composite rule)
 //! * Smooth built-ins (tanh, erf, sigmoid, softplus, GELU, SiLU), Gauss-Hermite `K = 200`,
@@ -72,7 +72,9 @@ use std::sync::OnceLock;
 use crate::activation::{Activation, normal_cdf, normal_pdf};
 use crate::error::{HermiteError, Result, check_finite};
 use crate::polynomials::{hermite, hermite_normalized_into, sqrt_factorials};
-use crate::quadrature::{DEFAULT_CUTOFF, GaussHermite, GaussLegendre, GaussianRule};
+use crate::quadrature::{
+    DEFAULT_CUTOFF, GaussHermite, GaussLegendre, GaussianRule, MAX_PANEL_WIDTH,
+};
 
 /// Largest accepted `k_max` (`μ_k` grows like `sqrt(k!)`; `sqrt(150!) ≈ 2.4e131`).
 pub const MAX_K_MAX: usize = 150;
@@ -98,15 +100,17 @@ pub enum Method {
     /// Kink-aware piecewise Gauss-Legendre for activations with kinks, Gauss-Hermite with
     /// [`default_gh_nodes`] nodes otherwise.
     Quadrature,
-    /// Plain Gauss-Hermite with the given number of nodes (slow, `O(K^{-3/2})`-type
-    /// convergence on kinked activations).
+    /// Plain Gauss-Hermite with the given number of nodes (slow algebraic convergence on
+    /// kinked activations: `~K^{-1/2}` for relu's `μ1`, see the module docs).
     GaussHermite {
         /// Number of nodes `K`.
         nodes: usize,
     },
-    /// Piecewise Gauss-Legendre against the Gaussian density on `[-cutoff, cutoff]`, with
-    /// breakpoints at the kinks of `σ(sZ + c)` (see
-    /// [`GaussianRule::piecewise_legendre`]).
+    /// Piecewise Gauss-Legendre against the Gaussian density on `[-cutoff, cutoff]`: a fixed
+    /// grid of equal panels of width ≤ [`MAX_PANEL_WIDTH`] with `nodes_per_piece` nodes each
+    /// (nodes, weights and Hermite values precomputed once), where the panels containing a
+    /// kink `(κ - c)/s` of `σ(sZ + c)` are split there for each shift; weights renormalized
+    /// to sum 1. Same accuracy as [`GaussianRule::piecewise_legendre`].
     PiecewiseLegendre {
         /// Legendre nodes per panel.
         nodes_per_piece: usize,
@@ -128,11 +132,72 @@ enum Plan {
         h: Vec<f64>,
         hermite_poly: bool,
     },
-    /// Rule rebuilt per shift, breakpoints at the kinks.
-    Piecewise {
-        gl: GaussLegendre,
-        cutoff: f64,
-    },
+    /// Kink-aware piecewise rule: a fixed grid of panels with precomputed nodes, weights
+    /// and Hermite values; only the panels containing a kink are re-split per shift.
+    Piecewise(Box<PiecewiseBase>),
+}
+
+/// Precomputed part of the kink-aware rule: panels of width ≤ [`MAX_PANEL_WIDTH`] on
+/// `[-L, L]`, `n` Gauss-Legendre nodes each, unnormalized weights `w_GL (h/2) φ(z)`.
+#[derive(Debug, Clone)]
+struct PiecewiseBase {
+    gl: GaussLegendre,
+    edges: Vec<f64>,
+    nodes: Vec<f64>,
+    weights: Vec<f64>,
+    /// `h_k(z_i)` at `i * stride + k`.
+    h: Vec<f64>,
+    panel_weight: Vec<f64>,
+    stride: usize,
+}
+
+impl PiecewiseBase {
+    fn new(gl: GaussLegendre, cutoff: f64, k_int: usize) -> Self {
+        let panels = ((2.0 * cutoff) / MAX_PANEL_WIDTH).ceil().max(1.0) as usize;
+        let width = 2.0 * cutoff / panels as f64;
+        let edges: Vec<f64> = (0..=panels)
+            .map(|p| {
+                if p == panels {
+                    cutoff
+                } else {
+                    -cutoff + p as f64 * width
+                }
+            })
+            .collect();
+        let n = gl.nodes().len();
+        let stride = k_int + 1;
+        let mut nodes = Vec::with_capacity(panels * n);
+        let mut weights = Vec::with_capacity(panels * n);
+        let mut panel_weight = Vec::with_capacity(panels);
+        for p in 0..panels {
+            let before = weights.len();
+            push_panel(&gl, edges[p], edges[p + 1], &mut nodes, &mut weights);
+            panel_weight.push(weights[before..].iter().sum());
+        }
+        let mut h = vec![0.0; nodes.len() * stride];
+        for (i, &z) in nodes.iter().enumerate() {
+            hermite_normalized_into(z, &mut h[i * stride..(i + 1) * stride]);
+        }
+        Self {
+            gl,
+            edges,
+            nodes,
+            weights,
+            h,
+            panel_weight,
+            stride,
+        }
+    }
+}
+
+/// Append the Gauss-Legendre nodes of `[a, b]` and weights `w (b-a)/2 φ(z)`.
+fn push_panel(gl: &GaussLegendre, a: f64, b: f64, nodes: &mut Vec<f64>, weights: &mut Vec<f64>) {
+    let (mid, half) = (0.5 * (a + b), 0.5 * (b - a));
+    for (&x, &w) in gl.nodes().iter().zip(gl.weights()) {
+        let z = mid + half * x;
+        nodes.push(z);
+        weights.push(half * w * normal_pdf(z));
+    }
 }
 
 /// Evaluator of `μ_k(c)`, `k = 0..=k_max`, `E σ(sZ+c)²` and `μ*(c)²` for many shifts `c`.
@@ -280,10 +345,11 @@ impl ShiftedCoefficients {
                 fixed_plan(nodes, k_int, true)?
             }
             (Method::Auto | Method::Quadrature, act) if !act.kinks().is_empty() => {
-                Plan::Piecewise {
-                    gl: GaussLegendre::new(DEFAULT_NODES_PER_PIECE)?,
-                    cutoff: DEFAULT_CUTOFF,
-                }
+                Plan::Piecewise(Box::new(PiecewiseBase::new(
+                    GaussLegendre::new(DEFAULT_NODES_PER_PIECE)?,
+                    DEFAULT_CUTOFF,
+                    k_int,
+                )))
             }
             (Method::Auto | Method::Quadrature, _) => {
                 fixed_plan(default_gh_nodes(k_max), k_int, false)?
@@ -299,7 +365,7 @@ impl ShiftedCoefficients {
                 // validate the cutoff once
                 let gl = GaussLegendre::new(nodes_per_piece)?;
                 gl.gaussian_rule(&[], cutoff)?;
-                Plan::Piecewise { gl, cutoff }
+                Plan::Piecewise(Box::new(PiecewiseBase::new(gl, cutoff, k_int)))
             }
         };
         Ok(Self {
@@ -414,6 +480,69 @@ impl ShiftedCoefficients {
         }
     }
 
+    /// Kink-aware rule at shift `c`: precomputed panels, except those containing a kink
+    /// `(κ - c)/s`, which are split there; weights normalized to sum 1 at the end.
+    fn eval_piecewise(&self, base: &PiecewiseBase, c: f64, mu: &mut [f64]) -> f64 {
+        let s = self.scale;
+        let mut breaks: Vec<f64> = self
+            .activation
+            .kinks()
+            .iter()
+            .map(|k| (k - c) / s)
+            // (k - c)/s = ±inf lies outside [-L, L], where breakpoints are ignored
+            .filter(|b| b.is_finite())
+            .collect();
+        breaks.sort_by(f64::total_cmp);
+        mu.iter_mut().for_each(|m| *m = 0.0);
+        let (mut m2, mut total) = (0.0, 0.0);
+        let n = base.gl.nodes().len();
+        let stride = base.stride;
+        let (mut split_nodes, mut split_weights) = (Vec::new(), Vec::new());
+        for p in 0..base.edges.len() - 1 {
+            let (a, b) = (base.edges[p], base.edges[p + 1]);
+            let inside: Vec<f64> = breaks.iter().copied().filter(|&x| x > a && x < b).collect();
+            if inside.is_empty() {
+                total += base.panel_weight[p];
+                for i in p * n..(p + 1) * n {
+                    let v = self.activation.eval(s * base.nodes[i] + c);
+                    let wv = base.weights[i] * v;
+                    m2 += wv * v;
+                    for (m, h) in mu.iter_mut().zip(&base.h[i * stride..(i + 1) * stride]) {
+                        *m += wv * h;
+                    }
+                }
+            } else {
+                let mut lo = a;
+                for &x in inside.iter().chain(std::iter::once(&b)) {
+                    if x > lo {
+                        push_panel(&base.gl, lo, x, &mut split_nodes, &mut split_weights);
+                    }
+                    lo = x;
+                }
+            }
+        }
+        let mut hk = vec![0.0; mu.len()];
+        for (&z, &w) in split_nodes.iter().zip(&split_weights) {
+            total += w;
+            let v = self.activation.eval(s * z + c);
+            let wv = w * v;
+            m2 += wv * v;
+            hermite_normalized_into(z, &mut hk);
+            for (m, h) in mu.iter_mut().zip(&hk) {
+                *m += wv * h;
+            }
+        }
+        if total.is_nan() || total <= 0.0 {
+            // every weight underflowed (subnormal cutoff): NaN, reported as a typed error
+            mu.iter_mut().for_each(|m| *m = f64::NAN);
+            return f64::NAN;
+        }
+        for (m, f) in mu.iter_mut().zip(&self.sqrt_fact) {
+            *m *= f / total;
+        }
+        m2 / total
+    }
+
     /// Fill `mu[0..=k_int]` and return the second moment.
     fn eval_into(&self, c: f64, mu: &mut [f64]) -> f64 {
         let s = self.scale;
@@ -481,38 +610,7 @@ impl ShiftedCoefficients {
                 }
                 m2
             }
-            Plan::Piecewise { gl, cutoff } => {
-                let breaks: Vec<f64> = self
-                    .activation
-                    .kinks()
-                    .iter()
-                    .map(|k| (k - c) / s)
-                    // (k - c)/s = ±inf lies outside [-L, L], where breakpoints are ignored
-                    .filter(|b| b.is_finite())
-                    .collect();
-                let Ok(rule) = gl.gaussian_rule(&breaks, *cutoff) else {
-                    // every weight underflowed (subnormal cutoff split at the kinks): NaN
-                    // values, reported as a typed error by the callers
-                    mu.iter_mut().for_each(|m| *m = f64::NAN);
-                    return f64::NAN;
-                };
-                mu.iter_mut().for_each(|m| *m = 0.0);
-                let mut hk = vec![0.0; mu.len()];
-                let mut m2 = 0.0;
-                for (&z, &w) in rule.nodes().iter().zip(rule.weights()) {
-                    let v = self.activation.eval(s * z + c);
-                    let wv = w * v;
-                    m2 += wv * v;
-                    hermite_normalized_into(z, &mut hk);
-                    for (m, h) in mu.iter_mut().zip(&hk) {
-                        *m += wv * h;
-                    }
-                }
-                for (m, f) in mu.iter_mut().zip(&self.sqrt_fact) {
-                    *m *= f;
-                }
-                m2
-            }
+            Plan::Piecewise(base) => self.eval_piecewise(base, c, mu),
         }
     }
 }

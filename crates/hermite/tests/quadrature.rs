@@ -239,6 +239,16 @@ fn large_rules_are_valid_and_weights_underflow_only_in_the_tails() {
 }
 
 #[test]
+fn quadratic_algorithms_are_limited() {
+    for alg in [GhAlgorithm::GolubWelsch, GhAlgorithm::NewtonRecurrence] {
+        assert!(matches!(
+            GaussHermite::with_algorithm(GaussHermite::MAX_NODES_QUADRATIC + 1, alg),
+            Err(HermiteError::TooManyNodes { limit: 20_000, .. })
+        ));
+    }
+}
+
+#[test]
 fn auto_algorithm_is_the_fast_sweep() {
     for k in [1, 2, 64, 65, 1000] {
         assert_eq!(
