@@ -1,0 +1,30 @@
+//! Features + covariance + all eigenvalues (values only) at p = n = 1000 and 2000, d = 1000:
+//! the work of `benches/numpy_reference.py` (same sizes, ReLU, eigvalsh).
+//!
+//! `cargo bench -p giantstep-spiked --bench pipeline -- --warm-up-time 1 --measurement-time 3`
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use giantstep_spiked::features::features;
+use giantstep_spiked::sampling::{gaussian_data, sphere_rows};
+use giantstep_spiked::spectrum::covariance_eigenvalues;
+use std::hint::black_box;
+
+fn pipeline(c: &mut Criterion) {
+    let mut group = c.benchmark_group("features_covariance_eigenvalues");
+    group.sample_size(10);
+    let d = 1000;
+    for size in [1000usize, 2000] {
+        let w = sphere_rows(size, d, 1).unwrap();
+        let x = gaussian_data(d, size, 2).unwrap();
+        group.bench_function(format!("p=n={size},d={d}"), |b| {
+            b.iter(|| {
+                let f = features(w.as_ref(), x.as_ref(), |z| z.max(0.0)).unwrap();
+                black_box(covariance_eigenvalues(f.as_ref()).unwrap())
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, pipeline);
+criterion_main!(benches);
