@@ -6,6 +6,13 @@
 //! `μ_k = E[σ(Z) He_k(Z)]` ([`coefficients`]) and the shifted coefficient functions
 //! `μ_k(c) = E[σ(sZ + c) He_k(Z)]`, `μ*(c)² = E σ(sZ+c)² - μ0(c)² - μ1(c)²` ([`shifted`]).
 //!
+//! | what | method | accuracy (tested) |
+//! |------|--------|-------------------|
+//! | Gauss-Hermite, any `K ≤ 100 000` | `O(K)` Glaser-Liu-Rokhlin-type ODE sweep | nodes 1-2 ulps, weights `~4ε(sqrt(K) + z²)` relative; `K = 10 000` in ~4 ms |
+//! | relu, abs, linear, erf, Hermite polynomials | closed forms | round-off (`μ*²` cancellation-free for relu/abs) |
+//! | tanh, sigmoid, softplus, GELU, SiLU | Gauss-Hermite `K = 200` | `μ_k(c)`, `k ≤ 5`, `|c| ≤ 10`: ≤ 1.2e-14 `max(1, |μ_k|)` |
+//! | kinked closures | piecewise Gauss-Legendre split at the kinks | round-off (`~1e-14` of the integrand's scale) |
+//!
 //! ```
 //! use giantstep_hermite::{activation::Activation, shifted::ShiftedCoefficients};
 //! let tanh: Activation = "tanh".parse()?;
