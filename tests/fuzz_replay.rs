@@ -313,3 +313,40 @@ fn regression_piecewise_subnormal_cutoff_with_kink_is_typed_error() {
         }
     }
 }
+
+/// Found by `cargo fuzz run stieltjes_entry`: with subnormal `ψ = 2.8e-179`,
+/// `α = 4.9e-309` and real `z = -3.5e-309` the spiked solver returned
+/// `m = 2.54 + 7.4e134 i` at a real negative `z` (a non-real, wrong number); a solution
+/// that is not real on the negative axis is now `WrongBranch`. Also the MP density at a
+/// subnormal `x` returned NaN; now a typed error.
+#[test]
+fn regression_spiked_subnormal_inputs_not_a_wrong_number() {
+    use giantstep_stieltjes::{Profile, SpikedProblem, marchenko_pastur};
+    use num_complex::Complex64 as C64;
+    let s3 = 3f64.sqrt();
+    let nodes = vec![-s3, 0.0, s3];
+    let weights = vec![1.0 / 6.0, 2.0 / 3.0, 1.0 / 6.0];
+    let profile = Profile::from_fn(nodes, weights, 4, |_, _| {
+        (0.6057055096021587, 0.02741532603543073)
+    })
+    .unwrap();
+    let problem = SpikedProblem::new(
+        profile,
+        vec![0.25; 4],
+        2.841321139066013e-179,
+        4.856470592339709e-309,
+    )
+    .unwrap();
+    if let Ok(sol) = problem.solve(C64::new(-3.476720509839705e-309, 0.0)) {
+        assert!(sol.m.im.abs() <= 1e-8 * sol.m.norm(), "m = {}", sol.m);
+        assert!(sol.m.re > 0.0 && sol.m.re.is_finite(), "m = {}", sol.m);
+    }
+    for x in [5e-324, 1e-310] {
+        if let Ok(rho) = marchenko_pastur::density(x, 1.0, 1.0) {
+            assert!(rho.is_finite() && rho >= 0.0, "{rho}");
+        }
+    }
+    // ordinary density unchanged: gamma = 1, sigma2 = 1 at x = 1: sqrt(3)/(2 pi)
+    let rho = marchenko_pastur::density(1.0, 1.0, 1.0).unwrap();
+    assert!((rho - 3f64.sqrt() / (2.0 * std::f64::consts::PI)).abs() < 1e-15);
+}

@@ -113,7 +113,16 @@ pub fn density(x: f64, gamma: f64, sigma2: f64) -> Result<f64> {
     if x <= lo || x >= hi {
         return Ok(0.0);
     }
-    Ok(((hi - x) * (x - lo)).sqrt() / (2.0 * std::f64::consts::PI * gamma * sigma2 * x))
+    let rho = ((hi - x) * (x - lo)).sqrt() / (2.0 * std::f64::consts::PI * gamma * sigma2 * x);
+    if !rho.is_finite() {
+        // under/overflow (x or γσ² subnormal): a typed error, never NaN
+        return Err(StieltjesError::InvalidParameter {
+            name: "x",
+            value: x,
+            reason: "density not representable at this x (under/overflow)",
+        });
+    }
+    Ok(rho)
 }
 
 /// Support edges `(x₋, x₊) = σ²(1 ∓ √γ)²`.

@@ -505,6 +505,11 @@ impl SpikedProblem {
         };
         let (iterations, residual) = self.solve_x(zz, &mut x, warm_ok, cfg, ws)?;
         let sol = self.package(zz, &x, ws, iterations, residual);
+        // on the negative real axis everything is real; a solution that is not (under/overflow
+        // with subnormal ψ, α or z) is not on the branch, never returned as a number
+        if zz.im == 0.0 && sol.m.im.abs() > 1e-8 * sol.m.norm() {
+            return Err(StieltjesError::WrongBranch { re: z.re, im: z.im });
+        }
         Ok(if flip { sol.conj() } else { sol })
     }
 
