@@ -13,7 +13,7 @@ fn main() {
     let rep = robustness_map(&grid);
     println!(
         "{} points, {} converged (fraction {:.4}), {} NotConverged, {} other errors; worst \
-         independent residual {:.3e} at {}; {:.1} s",
+         independent residual {:.3e} at {} ({:.3e} where |q| <= 1e3); {:.1} s",
         rep.points,
         rep.converged,
         rep.fraction_converged(),
@@ -21,6 +21,7 @@ fn main() {
         rep.other_errors.len(),
         rep.worst_residual,
         rep.worst_at,
+        rep.worst_residual_moderate,
         t.elapsed().as_secs_f64()
     );
     for f in rep.failures.iter().chain(&rep.other_errors) {
