@@ -159,7 +159,7 @@ pub fn tail_vs_eta(
     };
     let mass_panel = Panel {
         title: "spectral mass beyond the random-features edge".into(),
-        x_label: "learning rate η (η̃ of THEORY.md §2)".into(),
+        x_label: "learning rate η of the step".into(),
         y_label: "mass beyond the edge".into(),
         series: vec![
             Series {
