@@ -80,8 +80,10 @@ fn over_limit_sizes_are_typed_errors_naming_the_limit() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("150"), "{e}");
-    let mut exp = giantstep::config::Experiment::default();
-    exp.d = 10_000_000;
+    let exp = giantstep::config::Experiment {
+        d: 10_000_000,
+        ..Default::default()
+    };
     let e = exp.validate().unwrap_err().to_string();
     assert!(e.contains("10000"), "{e}");
 }
@@ -154,7 +156,8 @@ fn regression_mp_closed_form_subnormal_z_is_typed_error() {
     use giantstep_stieltjes::{StieltjesError, marchenko_pastur};
     use num_complex::Complex64 as C64;
     for (gamma, sigma2) in [(0.5, 1.0), (1.0, 1.0), (2.0, 0.5)] {
-        match marchenko_pastur::stieltjes(C64::new(0.0, 3.0619408728927368e-308), gamma, sigma2) {
+        match marchenko_pastur::stieltjes(C64::new(0.0, 3.061_940_872_892_737e-308), gamma, sigma2)
+        {
             Ok(m) => assert!(m.re.is_finite() && m.im.is_finite() && m.im >= 0.0, "{m}"),
             Err(e) => assert!(matches!(e, StieltjesError::NonFinite { .. }), "{e:?}"),
         }
@@ -307,10 +310,10 @@ fn regression_piecewise_subnormal_cutoff_with_kink_is_typed_error() {
         nodes_per_piece: 16,
         cutoff: 5e-324,
     };
-    if let Ok(sc) = ShiftedCoefficients::with_options(Activation::Relu, 2, 1.0, method) {
-        if let Ok(v) = sc.eval(0.0) {
-            assert!(v.mu.iter().all(|m| m.is_finite()) && v.mu_star_sq >= 0.0);
-        }
+    if let Ok(sc) = ShiftedCoefficients::with_options(Activation::Relu, 2, 1.0, method)
+        && let Ok(v) = sc.eval(0.0)
+    {
+        assert!(v.mu.iter().all(|m| m.is_finite()) && v.mu_star_sq >= 0.0);
     }
 }
 
@@ -334,7 +337,7 @@ fn regression_spiked_subnormal_inputs_not_a_wrong_number() {
         profile,
         vec![0.25; 4],
         2.841321139066013e-179,
-        4.856470592339709e-309,
+        4.856_470_592_34e-309,
     )
     .unwrap();
     if let Ok(sol) = problem.solve(C64::new(-3.476720509839705e-309, 0.0)) {
