@@ -5,7 +5,7 @@
 //!
 //! 1. `cargo fmt --all -- --check`
 //! 2. `cargo clippy --workspace --all-targets --release -- -D warnings`
-//! 3. `cargo test --workspace --release` (unit, integration and doc tests)
+//! 3. `cargo test --workspace --release --no-fail-fast` (unit, integration and doc tests)
 //! 4. the theory-vs-simulation table (`giantstep verify`), printed in full
 //! 5. a short fuzz smoke run of every cargo-fuzz target, when the nightly toolchain and
 //!    cargo-fuzz are available (installed on demand); otherwise it says it skipped it.
@@ -155,7 +155,8 @@ fn verify(args: &[String]) -> ExitCode {
             ]))
         }),
         timed("tests (cargo test --workspace --release)", || {
-            let counts = cargo_test_counted(&["test", "--workspace", "--release"]);
+            let counts =
+                cargo_test_counted(&["test", "--workspace", "--release", "--no-fail-fast"]);
             test_counts = counts;
             passed(counts.ok)
         }),
