@@ -11,7 +11,7 @@ use crate::model::{Model, ModelSummary};
 use crate::progress::Progress;
 use crate::stats::mean_and_stderr;
 use giantstep_hermite::ShiftedCoefficients;
-use giantstep_spiked::{features, sampling, spectrum};
+use giantstep_spiked::{features, onestep, sampling, spectrum};
 use num_complex::Complex64;
 use serde::{Deserialize, Serialize};
 
@@ -170,8 +170,12 @@ pub fn overlap_prediction(model: &Model, c: f64) -> Result<f64> {
     let sc = ShiftedCoefficients::new(model.target.clone(), 1)
         .map_err(|e| Error::kernel("hermite", e))?;
     let v = sc.eval(0.0).map_err(|e| Error::kernel("hermite", e))?;
-    let s = c * model.mu_target[1].powi(2);
-    Ok(s / (s + v.second_moment + model.noise))
+    Ok(onestep::finite_batch_cos2(
+        c,
+        model.mu_target[1],
+        v.second_moment,
+        model.noise,
+    ))
 }
 
 /// Runs the one-step network at batch sizes `n0 = c d` for each `c` in `cs` and compares
@@ -218,7 +222,7 @@ pub fn one_step_equivalence(
         let mut gens = Vec::new();
         for &s in seeds {
             let layer = network::one_step_layer(model, d, s, eta, a_values, n0)?;
-            overlap.push(network::spike_overlap(&layer));
+            overlap.push(network::spike_overlap(model, &layer)?);
             let x = sampling::gaussian_data(
                 d,
                 n,

@@ -1,18 +1,20 @@
 //! Finite-`d` networks: first-layer weights of the spiked model or of the actual one-step
 //! network (THEORY.md §2), and ridge regression of the second layer on their features with
-//! test and training errors (THEORY.md §5). Built on giantstep-spiked's seeded sampling.
+//! test and training errors (THEORY.md §5). Thin glue over giantstep-spiked (`spike`,
+//! `onestep`, `ridge`), the project's simulation ground truth.
 //!
-//! One step (symmetric initialization, i.e. a labels-only gradient, `f ≡ 0` at init):
-//! `W1 = W0 + η̃ diag(a) Ĝ`, `Ĝ_i = (1/n0) Σ_ν y_ν σ'(<w_i^0, x_ν>) x_ν`, `n0 = c d` fresh
-//! samples, `a_i` in contiguous blocks with exact counts.
+//! One step: independent (non-symmetric) rows `W0`, labels-only gradient (`r = y`, as under
+//! the symmetric initialization where `f ≡ 0`), `a_i` in contiguous blocks with exact counts,
+//! `n0 = c d` fresh samples: `W1 = W0 + η̃ diag(a) Ĝ` ([`giantstep_spiked::onestep::one_step`]).
 
 use crate::error::{Error, Result};
 use crate::experiments::simulation::group_assignment;
 use crate::model::Model;
-use faer::linalg::solvers::Solve;
-use faer::{Mat, Side};
+use faer::Mat;
+use giantstep_spiked::network::Network;
+use giantstep_spiked::onestep::{self, Gradient, OneStepConfig};
 use giantstep_spiked::seed::{derive_seed, tags};
-use giantstep_spiked::{features, sampling, spike};
+use giantstep_spiked::{features, ridge as sridge, sampling, spike};
 
 fn k(e: impl std::fmt::Display) -> Error {
     Error::kernel("spiked", e)
@@ -32,6 +34,8 @@ pub struct FirstLayer {
     pub theta: Vec<f64>,
     /// Group index per neuron.
     pub groups: Vec<usize>,
+    /// Second-layer weights `a_i` and the step settings, for one-step layers.
+    step: Option<(Vec<f64>, OneStepConfig)>,
 }
 
 /// `(p, n)` for `model` at dimension `d`.
@@ -58,6 +62,7 @@ pub fn spiked_layer(model: &Model, d: usize, seed: u64) -> Result<FirstLayer> {
         w0,
         theta,
         groups,
+        step: None,
     })
 }
 
@@ -82,56 +87,46 @@ pub fn one_step_layer(
         ));
     }
     let (w0, theta, groups) = init(model, d, seed)?;
-    let p = w0.nrows();
-    let mut g = Mat::<f64>::zeros(p, d);
-    let target = model.target.clone();
-    let sigma = model.activation.clone();
-    let mut first = 0;
-    while first < n0 {
-        let cnt = CHUNK.min(n0 - first);
-        let c = sampling::labeled_chunk(
-            &theta,
-            |kk| target.eval(kk),
-            model.noise,
-            first as u64,
-            cnt,
-            derive_seed(seed, tags::STEP_DATA),
-        )
-        .map_err(k)?;
-        let pre = &w0 * &c.x;
-        let sp = Mat::from_fn(p, cnt, |i, j| sigma.derivative(pre[(i, j)]) * c.y[j]);
-        g += &sp * c.x.transpose();
-        first += cnt;
-    }
-    let w = Mat::from_fn(p, d, |i, j| {
-        w0[(i, j)] + eta * a_values[groups[i]] * g[(i, j)] / n0 as f64
-    });
+    let a: Vec<f64> = groups.iter().map(|&g| a_values[g]).collect();
+    let net = Network::from_parts(w0, a).map_err(k)?;
+    let cfg = OneStepConfig {
+        delta: model.noise,
+        gradient: Gradient::LabelsOnly,
+        chunk: CHUNK,
+        ..OneStepConfig::new(eta, n0)
+    };
+    let w =
+        onestep::one_step(&net, &theta, &model.activation, &model.target, &cfg, seed).map_err(k)?;
     Ok(FirstLayer {
         w,
-        w0,
+        w0: net.w,
         theta,
         groups,
+        step: Some((net.a, cfg)),
     })
 }
 
 /// Squared overlap `<v, θ>²` of the top right-singular vector `v` of `W − W0` with `θ`
-/// (the direction the step learned), by power iteration on `(W − W0)ᵀ(W − W0)`.
-pub fn spike_overlap(layer: &FirstLayer) -> f64 {
-    let delta = &layer.w - &layer.w0;
-    let d = delta.ncols();
-    let mut v = Mat::<f64>::from_fn(d, 1, |i, _| 1.0 + (i % 7) as f64 * 0.1);
-    for _ in 0..200 {
-        let t = &delta * &v;
-        let mut nv = delta.transpose() * &t;
-        let norm = nv.norm_l2();
-        if norm == 0.0 {
-            return 0.0;
-        }
-        nv *= faer::Scale(1.0 / norm);
-        v = nv;
-    }
-    let dot: f64 = (0..d).map(|i| v[(i, 0)] * layer.theta[i]).sum();
-    dot * dot
+/// (the direction the step learned), from giantstep-spiked's step diagnostics. Layers that
+/// are not one-step layers are diagnosed as a step with `a = 1`, `η̃ = 1`, `n0 = d` (the
+/// overlap does not depend on them).
+pub fn spike_overlap(model: &Model, layer: &FirstLayer) -> Result<f64> {
+    let (p, d) = (layer.w.nrows(), layer.w.ncols());
+    let (a, cfg) = match &layer.step {
+        Some((a, cfg)) => (a.clone(), cfg.clone()),
+        None => (vec![1.0; p], OneStepConfig::new(1.0, d)),
+    };
+    let diag = onestep::step_diagnostics(
+        layer.w0.as_ref(),
+        layer.w.as_ref(),
+        &layer.theta,
+        &a,
+        &model.activation,
+        &model.target,
+        &cfg,
+    )
+    .map_err(k)?;
+    Ok(diag.overlap * diag.overlap)
 }
 
 /// Result of ridge regression of the second layer on one draw.
@@ -144,13 +139,12 @@ pub struct RidgeOutcome {
 }
 
 /// Ridge `β = (F Fᵀ/n + λ I)^{-1} F y / n` on `n = α d` fresh samples and its errors;
-/// the test error uses `n_test` fresh samples (THEORY.md §5).
+/// the test error uses `n_test` fresh noiseless samples, plus `Δ` (THEORY.md §5).
 pub fn ridge(model: &Model, layer: &FirstLayer, seed: u64, n_test: usize) -> Result<RidgeOutcome> {
     let d = layer.w.ncols();
-    let p = layer.w.nrows();
     let (_, n) = sizes(model, d);
-    let target = model.target.clone();
-    let sigma = model.activation.clone();
+    let sigma = &model.activation;
+    let target = &model.target;
     let tr = sampling::labeled_chunk(
         &layer.theta,
         |kk| target.eval(kk),
@@ -161,46 +155,22 @@ pub fn ridge(model: &Model, layer: &FirstLayer, seed: u64, n_test: usize) -> Res
     )
     .map_err(k)?;
     let f = features::features(layer.w.as_ref(), tr.x.as_ref(), |z| sigma.eval(z)).map_err(k)?;
-    let mut c = &f * f.transpose();
-    c *= faer::Scale(1.0 / n as f64);
-    for i in 0..p {
-        c[(i, i)] += model.lambda;
-    }
-    let llt = c
-        .llt(Side::Lower)
-        .map_err(|e| Error::kernel("faer", format!("{e:?}")))?;
-    let y = Mat::from_fn(n, 1, |j, _| tr.y[j]);
-    let mut fy = &f * &y;
-    fy *= faer::Scale(1.0 / n as f64);
-    let beta = llt.solve(&fy);
-    let pred = f.transpose() * &beta;
-    let e_train = (0..n)
-        .map(|j| (tr.y[j] - pred[(j, 0)]).powi(2))
-        .sum::<f64>()
-        / n as f64;
-    let mut acc = 0.0;
-    let mut first = 0;
-    while first < n_test {
-        let cnt = CHUNK.min(n_test - first);
-        let te = sampling::labeled_chunk(
-            &layer.theta,
-            |kk| target.eval(kk),
-            0.0,
-            first as u64,
-            cnt,
-            derive_seed(seed, tags::TEST_DATA),
-        )
-        .map_err(k)?;
-        let ft =
-            features::features(layer.w.as_ref(), te.x.as_ref(), |z| sigma.eval(z)).map_err(k)?;
-        let pr = ft.transpose() * &beta;
-        acc += (0..cnt)
-            .map(|j| (te.y[j] - pr[(j, 0)]).powi(2))
-            .sum::<f64>();
-        first += cnt;
-    }
+    let fit = sridge::ridge(f.as_ref(), &tr.y, model.lambda).map_err(k)?;
+    drop(f);
+    let test = sridge::test_error(
+        layer.w.as_ref(),
+        &fit.beta,
+        &layer.theta,
+        sigma,
+        target,
+        0.0,
+        n_test.max(1),
+        CHUNK,
+        derive_seed(seed, tags::TEST_DATA),
+    )
+    .map_err(k)?;
     Ok(RidgeOutcome {
-        e_gen: acc / n_test.max(1) as f64 + model.noise,
-        e_train,
+        e_gen: test.mean + model.noise,
+        e_train: fit.train_error,
     })
 }

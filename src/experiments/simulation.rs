@@ -13,7 +13,7 @@ use crate::model::{Model, ModelSummary};
 use crate::progress::Progress;
 use crate::stats::{Histogram, kolmogorov_distance_with_atom, mean_and_stderr};
 use giantstep_spiked::seed::{derive_seed, tags};
-use giantstep_spiked::{features, sampling, spectrum, spike};
+use giantstep_spiked::{features, sampling, spectrum};
 use num_complex::Complex64;
 use serde::{Deserialize, Serialize};
 
@@ -40,18 +40,13 @@ pub fn group_assignment(model: &Model, p: usize) -> Result<Vec<usize>> {
 
 /// Simulates the spiked features of `model` at dimension `d` with `seed`.
 pub fn draw(model: &Model, d: usize, seed: u64) -> Result<Draw> {
-    let (p, n) = sizes(model, d);
+    let (_, n) = sizes(model, d);
     let k = |e| Error::kernel("spiked", e);
-    let w0 = sampling::sphere_rows(p, d, derive_seed(seed, tags::FIRST_LAYER)).map_err(k)?;
-    let theta = sampling::unit_direction(d, derive_seed(seed, tags::TARGET)).map_err(k)?;
+    let layer = super::network::spiked_layer(model, d, seed)?;
     let x = sampling::gaussian_data(d, n, derive_seed(seed, tags::TRAIN_DATA)).map_err(k)?;
-    let kappa = sampling::kappa(&theta, x.as_ref()).map_err(k)?;
-    let groups = group_assignment(model, p)?;
-    let u: Vec<f64> = groups.iter().map(|&a| model.groups[a].u).collect();
-    let gamma: Vec<f64> = groups.iter().map(|&a| model.groups[a].gamma).collect();
-    let w = spike::spiked_weights(w0.as_ref(), &theta, &u, Some(&gamma)).map_err(k)?;
-    let act = model.activation.clone();
-    let f = features::features(w.as_ref(), x.as_ref(), |z| act.eval(z)).map_err(k)?;
+    let kappa = sampling::kappa(&layer.theta, x.as_ref()).map_err(k)?;
+    let act = &model.activation;
+    let f = features::features(layer.w.as_ref(), x.as_ref(), |z| act.eval(z)).map_err(k)?;
     let eigenvalues = spectrum::covariance_eigenvalues(f.as_ref()).map_err(k)?;
     Ok(Draw { kappa, eigenvalues })
 }
