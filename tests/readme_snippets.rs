@@ -51,7 +51,7 @@ fn risk_snippet() {
     use giantstep_hermite::Activation;
     use giantstep_risk::{Group, RiskProblem};
     // ReLU features with spike u = 3, target z + He2/√2, Δ = 0.25, ψ = 0.5, α = 3, λ = 0.1.
-    let target = Activation::Hermite(vec![0.0, 1.0, 0.7071067811865476]);
+    let target = Activation::Hermite(vec![0.0, 1.0, std::f64::consts::FRAC_1_SQRT_2]);
     let problem = RiskProblem::new(
         Activation::Relu,
         target,
