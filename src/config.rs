@@ -116,11 +116,29 @@ impl Default for Experiment {
 }
 
 impl Experiment {
+    /// Largest experiment description `from_file` reads (1 MiB); larger files are an error.
+    pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
     /// Reads a TOML (`.toml`) or JSON (any other extension) description; missing fields take
     /// their defaults. The result is validated.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
+        use std::io::Read;
+        let file = std::fs::File::open(path)
             .map_err(|e| Error::io("could not read config file", path, e))?;
+        let mut text = String::new();
+        // Read at most one byte past the limit, so `--config /dev/zero` cannot exhaust memory.
+        file.take(Self::MAX_CONFIG_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| Error::io("could not read config file", path, e))?;
+        if text.len() as u64 > Self::MAX_CONFIG_BYTES {
+            return Err(Error::ConfigParse {
+                path: path.into(),
+                message: format!(
+                    "file is larger than the {} byte limit for experiment descriptions",
+                    Self::MAX_CONFIG_BYTES
+                ),
+            });
+        }
         let is_toml = path.extension().is_some_and(|e| e == "toml");
         let parsed: Self = if is_toml {
             toml::from_str(&text).map_err(|e| Error::ConfigParse {
@@ -399,6 +417,20 @@ mod tests {
                 pi: 1.0,
                 gamma: 1.0
             }])
+        );
+    }
+}
+
+#[cfg(test)]
+mod size_limit_tests {
+    use super::*;
+
+    #[test]
+    fn endless_config_file_is_rejected_at_the_size_limit() {
+        let err = Experiment::from_file(Path::new("/dev/zero")).unwrap_err();
+        assert!(
+            err.to_string().contains("byte limit"),
+            "unexpected error: {err}"
         );
     }
 }
