@@ -193,16 +193,7 @@ pub fn one_step_equivalence(
     n_test: usize,
     progress: &dyn Progress,
 ) -> Result<OneStepEquivalence> {
-    let problem = model.spectral_problem()?;
-    let m_theory: Vec<Complex64> = zs
-        .iter()
-        .map(|&z| {
-            problem
-                .solve(z)
-                .map(|s| s.m)
-                .map_err(|e| Error::kernel("stieltjes", e))
-        })
-        .collect::<Result<_>>()?;
+    let m_theory = super::spectrum::theory_m(model, zs)?;
     let e_gen_theory = risk::risk(model)?.r#gen;
     let plain = model.with_groups(
         model

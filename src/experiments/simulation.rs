@@ -130,16 +130,7 @@ pub fn simulate_spectrum(
 ) -> Result<SimulatedSpectrum> {
     let theory = theory_spectrum(model, None, progress)?;
     let (p, n) = sizes(model, d);
-    let problem = model.spectral_problem()?;
-    let theory_m: Vec<Complex64> = zs
-        .iter()
-        .map(|&z| {
-            problem
-                .solve(z)
-                .map(|s| s.m)
-                .map_err(|e| Error::kernel("stieltjes", e))
-        })
-        .collect::<Result<_>>()?;
+    let theory_m = super::spectrum::theory_m(model, zs)?;
     progress.start("simulation: seeds", seeds.len() as u64);
     let mut eigenvalues = Vec::new();
     let mut conditional: Vec<Vec<C>> = vec![Vec::new(); zs.len()];

@@ -57,6 +57,19 @@ pub fn stieltjes_on(
     })
 }
 
+/// Theory `m(z)` (Gaussian κ-rule) at each point of `zs`.
+pub fn theory_m(model: &Model, zs: &[Complex64]) -> Result<Vec<Complex64>> {
+    let problem = model.spectral_problem()?;
+    zs.iter()
+        .map(|&z| {
+            problem
+                .solve(z)
+                .map(|s| s.m)
+                .map_err(|e| Error::kernel("stieltjes", e))
+        })
+        .collect()
+}
+
 /// The limiting spectrum predicted by the theory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TheorySpectrum {
