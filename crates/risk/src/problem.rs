@@ -92,17 +92,7 @@ impl RiskProblem {
 
     /// Solve (cold start).
     pub fn solve(&self) -> Result<RiskResult, RiskError> {
-        self.validate()?;
-        let profile = self.profile()?;
-        solve_profile(
-            &profile,
-            self.psi,
-            self.alpha,
-            self.lambda,
-            self.noise,
-            &self.solver,
-            None,
-        )
+        self.solve_warm(None)
     }
 
     /// Solve, warm-starting the spectral solver from a previous result (e.g. a nearby `λ`).
