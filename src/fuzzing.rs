@@ -168,7 +168,8 @@ fn dist_to_half_line(z: C64) -> f64 {
 ///
 /// - every output finite, residual finite and at most `100 tol`;
 /// - `|m(z)| ≤ 1/dist(z, [0, ∞))` (Stieltjes transform of a probability law on `[0, ∞)`);
-/// - `Im z > 0` ⇒ `Im m ≥ 0`, and `> 0` whenever `Im z/|z|²`-sized values are representable;
+/// - `Im z > 0` ⇒ `Im m ≥ -1e-9 |m|` (the solver's documented sign tolerance), and `Im m > 0`
+///   wherever the smallest possible `Im m ≈ Im z/(|z| + scale)²` exceeds that tolerance;
 /// - real `z < 0` ⇒ `m` real and `> 0` (up to `1e-8 |m|`).
 pub fn check_spiked_solution(problem: &SpikedProblem, z: C64, sol: &SpikedSolution, tol: f64) {
     let r = problem.groups();
@@ -207,10 +208,13 @@ pub fn check_spiked_solution(problem: &SpikedProblem, z: C64, sol: &SpikedSoluti
             sol.m.im,
             sol.m.norm()
         );
-        // the smallest possible Im m is about Im z / (|z| + scale)^2 (law on [0, scale])
+        // the smallest possible Im m is about Im z / (|z| + scale)^2 (law on [0, scale]);
+        // strict positivity is only resolvable where that floor exceeds the solver's
+        // documented sign tolerance 1e-9 |m| (below it, Im m may be -1e-9 |m| ≤ Im m ≤ 0:
+        // found by the CI fuzz smoke at z = 1e-16 i, m ≈ 24 - 1.5e-10 i)
         let scale = problem.first_moment().max(1.0);
         let floor = z.im / (z.norm() + scale * 1e3).powi(2);
-        if floor > 1e-250 {
+        if floor > 1e-250 && floor > 1e-9 * sol.m.norm() {
             assert!(sol.m.im > 0.0, "Im m = 0 at z = {z}");
         }
     }
