@@ -243,6 +243,50 @@ fn symv_lower(a: &[f64], lda: usize, m: usize, x: &[f64], y: &mut [f64], work: &
     }
 }
 
+/// `Σ a_r b_r` with eight independent partial sums (vectorizes; a single running sum is a
+/// serial dependency chain of one addition latency per element).
+#[inline(always)]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let len = a.len().min(b.len());
+    let (a, b) = (&a[..len], &b[..len]);
+    let mut acc = [0.0f64; 8];
+    let (ac, bc) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ar, br) = (ac.remainder(), bc.remainder());
+    for (x, y) in ac.zip(bc) {
+        for l in 0..8 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    let tail: f64 = ar.iter().zip(br).map(|(x, y)| x * y).sum();
+    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
+}
+
+/// `target -= Σ_k c_k col_k` over the `(col_k, c_k)` pairs (each `col_k` at least as long as
+/// `target`), four columns per pass so that `target` is read and written once per four.
+#[inline(always)]
+fn subtract_combination(target: &mut [f64], terms: &[(&[f64], f64)]) {
+    let len = target.len();
+    let mut quads = terms.chunks_exact(4);
+    for q in quads.by_ref() {
+        let (c0, c1, c2, c3) = (
+            &q[0].0[..len],
+            &q[1].0[..len],
+            &q[2].0[..len],
+            &q[3].0[..len],
+        );
+        let (k0, k1, k2, k3) = (q[0].1, q[1].1, q[2].1, q[3].1);
+        for r in 0..len {
+            target[r] -= (k0 * c0[r] + k1 * c1[r]) + (k2 * c2[r] + k3 * c3[r]);
+        }
+    }
+    for &(col, k) in quads.remainder() {
+        let col = &col[..len];
+        for r in 0..len {
+            target[r] -= k * col[r];
+        }
+    }
+}
+
 /// Householder reflector (LAPACK `dlarfg`): given `alpha` and `x`, returns `(beta, tau)` and
 /// overwrites `x` with `v[1..]` so that `(I − tau v v^T) (alpha, x) = (beta, 0)`, `v[0] = 1`.
 fn householder(alpha: f64, x: &mut [f64]) -> (f64, f64) {
@@ -284,8 +328,6 @@ fn tridiagonalize_body(a: &mut [f64], n: usize, par: Par) -> (Vec<f64>, Vec<f64>
     let mut offdiag = vec![0.0; n.saturating_sub(1)];
     let mut w = vec![0.0; n * (BLOCK + 1)];
     let mut work = vec![0.0; SYMV_TASKS * n];
-    let mut tmp = vec![0.0; BLOCK + 1];
-    let mut tmp2 = vec![0.0; BLOCK + 1];
     let mut s = 0;
     while s < n {
         let m = n - s;
@@ -296,16 +338,15 @@ fn tridiagonalize_body(a: &mut [f64], n: usize, par: Par) -> (Vec<f64>, Vec<f64>
         for i in 0..nb {
             let g = s + i; // global column
             // A(i:m, i) -= A(i:m, 0:i) W(i, 0:i)^T + W(i:m, 0:i) A(i, 0:i)^T
-            for k in 0..i {
-                let wik = wm[k * m + i];
-                let aik = a[(s + k) * n + g];
+            if i > 0 {
                 let (left, right) = a.split_at_mut(g * n);
-                let acol = &left[(s + k) * n + g..(s + k) * n + n];
-                let target = &mut right[g..n];
-                let wcol = &wm[k * m + i..k * m + m];
-                for r in 0..target.len() {
-                    target[r] -= wik * acol[r] + aik * wcol[r];
+                let mut terms = Vec::with_capacity(2 * i);
+                for k in 0..i {
+                    let acol = &left[(s + k) * n + g..(s + k) * n + n];
+                    terms.push((acol, wm[k * m + i]));
+                    terms.push((&wm[k * m + i..k * m + m], acol[0]));
                 }
+                subtract_combination(&mut right[g..n], &terms);
             }
             diag[g] = a[g * n + g];
             if i + 1 >= m {
@@ -324,30 +365,20 @@ fn tridiagonalize_body(a: &mut [f64], n: usize, par: Par) -> (Vec<f64>, Vec<f64>
             let wi = &mut wrest[i + 1..m];
             // W(i+1:m, i) = A22 v
             symv_lower(a22, n, len, v, wi, &mut work);
-            // tmp = W(i+1:m, 0:i)^T v ; tmp2 = A(i+1:m, 0:i)^T v
-            for k in 0..i {
-                let wk = &wprev[k * m + i + 1..k * m + m];
-                let ak = &left[(s + k) * n + g + 1..(s + k) * n + n];
-                let (mut d1, mut d2) = (0.0, 0.0);
-                for r in 0..len {
-                    d1 += wk[r] * v[r];
-                    d2 += ak[r] * v[r];
-                }
-                tmp[k] = d1;
-                tmp2[k] = d2;
-            }
+            // tmp = W(i+1:m, 0:i)^T v ; tmp2 = A(i+1:m, 0:i)^T v ;
             // W(i+1:m, i) -= A(i+1:m, 0:i) tmp + W(i+1:m, 0:i) tmp2
-            for k in 0..i {
-                let wk = &wprev[k * m + i + 1..k * m + m];
-                let ak = &left[(s + k) * n + g + 1..(s + k) * n + n];
-                let (t1, t2) = (tmp[k], tmp2[k]);
-                for r in 0..len {
-                    wi[r] -= ak[r] * t1 + wk[r] * t2;
+            if i > 0 {
+                let mut terms = Vec::with_capacity(2 * i);
+                for k in 0..i {
+                    let wk = &wprev[k * m + i + 1..k * m + m];
+                    let ak = &left[(s + k) * n + g + 1..(s + k) * n + n];
+                    terms.push((ak, dot(wk, v)));
+                    terms.push((wk, dot(ak, v)));
                 }
+                subtract_combination(wi, &terms);
             }
             wi.iter_mut().for_each(|x| *x *= tau);
-            let dot: f64 = wi.iter().zip(v).map(|(x, y)| x * y).sum();
-            let half = -0.5 * tau * dot;
+            let half = -0.5 * tau * dot(wi, v);
             wi.iter_mut().zip(v).for_each(|(x, y)| *x += half * y);
         }
         if last {
