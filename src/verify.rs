@@ -262,7 +262,7 @@ pub fn mp_rows(zs: &[Complex64], progress: &dyn Progress) -> Result<Vec<Row>> {
         let th = mp::stieltjes(z, gamma, 1.0).map_err(st)?;
         let sims: Vec<Complex64> = evs
             .iter()
-            .map(|ev| crate::experiments::simulation::empirical_m(ev, z))
+            .map(|ev| giantstep_spiked::spectrum::empirical_stieltjes(ev, z))
             .collect();
         let mean = sims.iter().sum::<Complex64>() / sims.len() as f64;
         let mut row = Row::relative(

@@ -4,13 +4,13 @@
 
 use super::network::{self, RidgeOutcome};
 use super::risk::{self, Curve};
-use super::simulation::empirical_m;
 use super::{C, c};
 use crate::error::{Error, Result};
 use crate::model::{Model, ModelSummary};
 use crate::progress::Progress;
 use crate::stats::mean_and_stderr;
 use giantstep_hermite::ShiftedCoefficients;
+use giantstep_spiked::spectrum::empirical_stieltjes;
 use giantstep_spiked::{features, onestep, sampling, spectrum};
 use num_complex::Complex64;
 use serde::{Deserialize, Serialize};
@@ -227,7 +227,7 @@ pub fn one_step_equivalence(
                 .map_err(|e| Error::kernel("spiked", e))?;
             m_onestep.push(
                 zs.iter()
-                    .map(|&z| c(empirical_m(&ev, z)))
+                    .map(|&z| c(empirical_stieltjes(&ev, z)))
                     .collect::<Vec<C>>(),
             );
             gens.push(network::ridge(model, &layer, s, n_test)?.e_gen);

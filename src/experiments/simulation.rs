@@ -59,12 +59,6 @@ pub fn sizes(model: &Model, d: usize) -> (usize, usize) {
     )
 }
 
-/// Empirical `m(z) = (1/p) Σ 1/(λ_i − z)`.
-pub fn empirical_m(eigenvalues: &[f64], z: Complex64) -> Complex64 {
-    let s: Complex64 = eigenvalues.iter().map(|&l| 1.0 / (l - z)).sum();
-    s / eigenvalues.len() as f64
-}
-
 /// Theory vs simulation of `m(z)` at one `z`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ZComparison {
@@ -152,7 +146,7 @@ pub fn simulate_spectrum(
         .map(|(j, &zz)| {
             let per: Vec<C> = eigenvalues
                 .iter()
-                .map(|ev| c(empirical_m(ev, zz)))
+                .map(|ev| c(spectrum::empirical_stieltjes(ev, zz)))
                 .collect();
             let (re, re_se) = mean_and_stderr(&per.iter().map(|v| v[0]).collect::<Vec<_>>());
             let (im, im_se) = mean_and_stderr(&per.iter().map(|v| v[1]).collect::<Vec<_>>());

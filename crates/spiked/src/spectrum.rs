@@ -88,6 +88,24 @@ pub fn covariance_eigenvalues(f: MatRef<'_, f64>) -> Result<Vec<f64>, SpikedErro
     }
 }
 
+/// Empirical Stieltjes transform `m(z) = (1/p) Σ_i 1/(λ_i − z)` of any list of `p`
+/// eigenvalues (THEORY.md §4); what [`Spectrum::stieltjes`] computes, for callers holding a
+/// plain slice. An empty slice gives NaN.
+///
+/// ```
+/// use giantstep_spiked::spectrum::empirical_stieltjes;
+/// use num_complex::Complex64;
+/// let m = empirical_stieltjes(&[1.0, 3.0], Complex64::new(0.0, 1.0));
+/// assert!(m.im > 0.0); // Herglotz: Im z > 0 ⇒ Im m > 0
+/// ```
+pub fn empirical_stieltjes(eigenvalues: &[f64], z: Complex64) -> Complex64 {
+    let sum: Complex64 = eigenvalues
+        .iter()
+        .map(|&l| 1.0 / (Complex64::new(l, 0.0) - z))
+        .sum();
+    sum / eigenvalues.len() as f64
+}
+
 /// A histogram of eigenvalues normalized as a density (integrates to the fraction of
 /// eigenvalues inside `[lo, hi)`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -147,12 +165,7 @@ impl Spectrum {
     /// assert!((m.re - 0.5 * (0.5 + 0.25)).abs() < 1e-15);
     /// ```
     pub fn stieltjes(&self, z: Complex64) -> Complex64 {
-        let sum: Complex64 = self
-            .eigenvalues
-            .iter()
-            .map(|&l| 1.0 / (Complex64::new(l, 0.0) - z))
-            .sum();
-        sum / self.eigenvalues.len() as f64
+        empirical_stieltjes(&self.eigenvalues, z)
     }
 
     /// Stieltjes transform on the Gram side, `(1/n) tr (F^T F/n − z)^{-1}
