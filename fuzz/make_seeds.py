@@ -136,3 +136,35 @@ clis = {
 }
 for name, data in clis.items():
     write('cli_args', name, data)
+
+# --- risk_entry: mode (bit 0: explicit gammas; bits 1-2: quadrature 0 default, 1 Gauss-Hermite,
+#     2 piecewise Legendre, 3 custom), sigma, target, r, pi mode, per group (u[, gamma]),
+#     noise, psi, alpha, lambda, quadrature fields, lambda2, grid
+def risk(sigma, target, us, noise, psi, alpha, lam, quad=0, gammas=None, qfields=b'',
+         lam2=0.5, grid=(0.0, 1.0), pimode=0):
+    mode = (quad << 1) | (1 if gammas is not None else 0)
+    out = bytes([mode]) + sigma + target + bytes([len(us), pimode])
+    for i, u in enumerate(us):
+        out += fx(u) + (fx(gammas[i]) if gammas is not None else b'')
+    out += fx(noise) + fx(psi) + fx(alpha) + fx(lam) + qfields + fx(lam2)
+    out += bytes([len(grid)]) + b''.join(fx(v) for v in grid)
+    return out
+
+herm_target = bytes([2, 3]) + fx(0.0) + fx(1.0) + fx(0.7071)
+write('risk_entry', 'relu-one-group', risk(builtin(0), herm_target, [3.0], 0.25, 0.5, 3.0, 0.1))
+write('risk_entry', 'tanh-two-groups', risk(builtin(1), builtin(1), [0.5, 3.0], 0.1, 1.5, 2.0, 0.01, pimode=2))
+write('risk_entry', 'gammas', risk(builtin(0), builtin(0), [1.5, -1.5], 0.0, 2.0, 1.0, 1e-3, gammas=[1.2, 0.8]))
+write('risk_entry', 'gauss-hermite', risk(builtin(2), herm_target, [1.0], 0.1, 1.0, 1.0, 0.1, quad=1, qfields=bytes([24])))
+write('risk_entry', 'piecewise', risk(builtin(5), builtin(7), [2.0], 0.1, 1.0, 4.0, 0.1, quad=2,
+                                       qfields=bytes([6]) + fx(6.0) + bytes([1]) + fx(0.5)))
+write('risk_entry', 'custom-rule', risk(builtin(0), builtin(8), [1.0], 0.0, 0.5, 0.5, 1.0, quad=3,
+                                         qfields=bytes([3]) + fx(-1.0) + fx(0.0) + fx(1.0) + bytes([2, 1, 2, 1])))
+write('risk_entry', 'interpolation', risk(builtin(0), builtin(0), [2.0], 0.5, 1.0, 1.0, 1e-6))
+write('risk_entry', 'nan-spike', risk(builtin(0), builtin(0), [0.0], 0.1, 1.0, 1.0, 0.1)[:-20] + sp(6))
+write('risk_entry', 'zero-lambda', risk(builtin(3), builtin(3), [1.0], 0.1, 1.0, 1.0, 0.0))
+write('risk_entry', 'subnormal-lambda', risk(builtin(0), herm_target, [1.0], 0.1, 1.0, 1.0, 0.0)[:-11] + raw(5e-324) + fx(0.5) + bytes([0]))
+write('risk_entry', 'too-many-groups', bytes([0]) + builtin(0) + builtin(0) + bytes([251, 0]))
+write('risk_entry', 'gh-over-limit', risk(builtin(0), builtin(0), [1.0], 0.1, 1.0, 1.0, 0.1, quad=1, qfields=bytes([251])))
+write('risk_entry', 'huge-hermite-target', risk(builtin(0), bytes([2, 2]) + raw(1e300) + raw(1e300), [1.0], 0.1, 1.0, 1.0, 0.1))
+for i in range(6):
+    write('risk_entry', f'random-{i:02}', bytes(rng.randrange(256) for _ in range(rng.randrange(8, 120))))

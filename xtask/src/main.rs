@@ -7,13 +7,15 @@
 //! 2. `cargo clippy --workspace --all-targets --release -- -D warnings`
 //! 3. `cargo test --workspace --release --no-fail-fast` (unit, integration and doc tests)
 //! 4. the theory-vs-simulation table (`giantstep verify`), printed in full
-//! 5. a short fuzz smoke run of every cargo-fuzz target, when the nightly toolchain and
-//!    cargo-fuzz are available (installed on demand); otherwise it says it skipped it.
+//! 5. a short, deterministic fuzz smoke run of every cargo-fuzz target (fixed seed and
+//!    execution count, see `fuzz.rs`), when the nightly toolchain and cargo-fuzz are
+//!    available (installed on demand); otherwise it says it skipped it.
 //!
 //! Any failing step makes the command exit non-zero (all steps still run, so the table
 //! shows everything that is wrong at once).
 //!
-//! `cargo xtask fuzz --seconds N` runs every fuzz target for `N` seconds.
+//! `cargo xtask fuzz --seconds N` runs every fuzz target for `N` seconds (random seed);
+//! `cargo xtask fuzz --smoke` runs only the smoke of step 5.
 
 mod fuzz;
 
@@ -42,7 +44,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run_all_command(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask verify [--no-fuzz]\n       cargo xtask fuzz [--seconds N]"
+                "usage: cargo xtask verify [--no-fuzz]\n       cargo xtask fuzz [--seconds N | --smoke]"
             );
             ExitCode::from(2)
         }
