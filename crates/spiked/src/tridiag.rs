@@ -216,12 +216,25 @@ fn symv_cols(a: &[f64], lda: usize, m: usize, c0: usize, c1: usize, x: &[f64], y
     symv_cols_body::<false>(a, lda, m, c0, c1, x, y)
 }
 
-/// `y = A x` for the `m×m` symmetric matrix whose lower triangle starts at `a[0]` with
-/// leading dimension `lda`. `work` holds `SYMV_TASKS * m` scratch values.
-fn symv_lower(a: &[f64], lda: usize, m: usize, x: &[f64], y: &mut [f64], work: &mut [f64]) {
-    y[..m].fill(0.0);
+/// `y = A x + e` for the `m×m` symmetric matrix whose lower triangle starts at `a[0]` with
+/// leading dimension `lda`, where `extra` writes `e` into a zeroed buffer of length `m`.
+/// `work` holds `(SYMV_TASKS + 1) * m` scratch values. Large products run as
+/// `SYMV_TASKS` column tasks plus the `extra` task in parallel, summed in a fixed order
+/// (results independent of the thread count); small ones run sequentially.
+fn symv_lower_plus(
+    a: &[f64],
+    lda: usize,
+    m: usize,
+    x: &[f64],
+    y: &mut [f64],
+    work: &mut [f64],
+    extra: impl Fn(&mut [f64]) + Sync,
+) {
+    let y = &mut y[..m];
+    y.fill(0.0);
     if m < SYMV_PAR_MIN {
         symv_cols(a, lda, m, 0, m, x, y);
+        extra(y);
         return;
     }
     // Column ranges with equal triangle area: column j costs (m - j).
@@ -231,13 +244,21 @@ fn symv_lower(a: &[f64], lda: usize, m: usize, x: &[f64], y: &mut [f64], work: &
             ((1.0 - (1.0 - frac).sqrt()) * m as f64).round() as usize
         })
         .collect();
-    let work = &mut work[..SYMV_TASKS * m];
-    work.par_chunks_mut(m).enumerate().for_each(|(t, buf)| {
-        buf.fill(0.0);
-        symv_cols(a, lda, m, bounds[t], bounds[t + 1], x, buf);
-    });
-    for buf in work.chunks(m) {
-        for (yi, bi) in y[..m].iter_mut().zip(buf) {
+    let (parts, extra_buf) = work[..(SYMV_TASKS + 1) * m].split_at_mut(SYMV_TASKS * m);
+    rayon::join(
+        || {
+            parts.par_chunks_mut(m).enumerate().for_each(|(t, buf)| {
+                buf.fill(0.0);
+                symv_cols(a, lda, m, bounds[t], bounds[t + 1], x, buf);
+            })
+        },
+        || {
+            extra_buf.fill(0.0);
+            extra(extra_buf);
+        },
+    );
+    for buf in parts.chunks(m).chain([&*extra_buf]) {
+        for (yi, bi) in y.iter_mut().zip(buf) {
             *yi += bi;
         }
     }
@@ -287,6 +308,34 @@ fn subtract_combination(target: &mut [f64], terms: &[(&[f64], f64)]) {
     }
 }
 
+/// `buf -= Σ_k (a_k (w_k · v) + w_k (a_k · v))` over column pairs `(a_k, w_k)` (the
+/// `dlatrd` correction `−A tmp − W tmp2` of a panel column), compiled with AVX2/FMA when the
+/// CPU has them (it runs on rayon worker threads, outside the AVX2-compiled reduction).
+fn panel_correction(buf: &mut [f64], pairs: &[(&[f64], &[f64])], v: &[f64]) {
+    #[inline(always)]
+    fn body(buf: &mut [f64], pairs: &[(&[f64], &[f64])], v: &[f64]) {
+        let mut terms = Vec::with_capacity(2 * pairs.len());
+        for &(ak, wk) in pairs {
+            terms.push((ak, dot(wk, v)));
+            terms.push((wk, dot(ak, v)));
+        }
+        subtract_combination(buf, &terms);
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2,fma")]
+        fn avx2(buf: &mut [f64], pairs: &[(&[f64], &[f64])], v: &[f64]) {
+            body(buf, pairs, v)
+        }
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU supports the enabled target features (checked just above).
+            unsafe { avx2(buf, pairs, v) };
+            return;
+        }
+    }
+    body(buf, pairs, v)
+}
+
 /// Householder reflector (LAPACK `dlarfg`): given `alpha` and `x`, returns `(beta, tau)` and
 /// overwrites `x` with `v[1..]` so that `(I − tau v v^T) (alpha, x) = (beta, 0)`, `v[0] = 1`.
 fn householder(alpha: f64, x: &mut [f64]) -> (f64, f64) {
@@ -327,7 +376,7 @@ fn tridiagonalize_body(a: &mut [f64], n: usize, par: Par) -> (Vec<f64>, Vec<f64>
     let mut diag = vec![0.0; n];
     let mut offdiag = vec![0.0; n.saturating_sub(1)];
     let mut w = vec![0.0; n * (BLOCK + 1)];
-    let mut work = vec![0.0; SYMV_TASKS * n];
+    let mut work = vec![0.0; (SYMV_TASKS + 1) * n];
     let mut s = 0;
     while s < n {
         let m = n - s;
@@ -363,20 +412,20 @@ fn tridiagonalize_body(a: &mut [f64], n: usize, par: Par) -> (Vec<f64>, Vec<f64>
             let a22 = &right[g + 1..];
             let (wprev, wrest) = wm.split_at_mut(i * m);
             let wi = &mut wrest[i + 1..m];
-            // W(i+1:m, i) = A22 v
-            symv_lower(a22, n, len, v, wi, &mut work);
-            // tmp = W(i+1:m, 0:i)^T v ; tmp2 = A(i+1:m, 0:i)^T v ;
-            // W(i+1:m, i) -= A(i+1:m, 0:i) tmp + W(i+1:m, 0:i) tmp2
-            if i > 0 {
-                let mut terms = Vec::with_capacity(2 * i);
-                for k in 0..i {
-                    let wk = &wprev[k * m + i + 1..k * m + m];
-                    let ak = &left[(s + k) * n + g + 1..(s + k) * n + n];
-                    terms.push((ak, dot(wk, v)));
-                    terms.push((wk, dot(ak, v)));
-                }
-                subtract_combination(wi, &terms);
-            }
+            // W(i+1:m, i) = A22 v − A(i+1:m, 0:i) tmp − W(i+1:m, 0:i) tmp2, with
+            // tmp = W(i+1:m, 0:i)^T v and tmp2 = A(i+1:m, 0:i)^T v (the correction needs only
+            // v, so it runs beside the symmetric product)
+            let pairs: Vec<(&[f64], &[f64])> = (0..i)
+                .map(|k| {
+                    (
+                        &left[(s + k) * n + g + 1..(s + k) * n + n],
+                        &wprev[k * m + i + 1..k * m + m],
+                    )
+                })
+                .collect();
+            symv_lower_plus(a22, n, len, v, wi, &mut work, |buf: &mut [f64]| {
+                panel_correction(buf, &pairs, v)
+            });
             wi.iter_mut().for_each(|x| *x *= tau);
             let half = -0.5 * tau * dot(wi, v);
             wi.iter_mut().zip(v).for_each(|(x, y)| *x += half * y);
