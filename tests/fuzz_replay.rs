@@ -424,3 +424,20 @@ fn regression_tiny_z_after_warm_start_is_bounded_typed_error() {
     ];
     giantstep::fuzzing::stieltjes_entry(&INPUT);
 }
+
+/// Found by a `risk_entry` campaign (crash-295b8456...): sigmoid features, gelu target,
+/// `Δ = 5e-324`, subnormal `ψ`, a custom κ rule with both nodes at 0. `E_gen` came out 0
+/// (the subnormal `Δ` times the weight 1/2 rounds away) while the decomposition kept
+/// `Δ = 5e-324`: not a library error (the absolute round-off of gradual underflow), but
+/// `check_risk_result` allowed only relative round-off; it now also allows
+/// `f64::MIN_POSITIVE`. A relative violation is still caught (see
+/// `risk_contract_check_accepts_reference_and_rejects_tampering`).
+#[test]
+fn regression_risk_subnormal_noise_rounds_away() {
+    replay("risk_entry", giantstep::fuzzing::risk_entry);
+    let input = [
+        6, 0, 3, 0, 104, 101, 114, 109, 37, 116, 101, 58, 0, 4, 1, 0, 2, 0, 1, 2, 0, 0, 2, 128, 0,
+        0, 4, 116, 97, 110, 163, 2, 2, 128, 2,
+    ];
+    giantstep::fuzzing::risk_entry(&input);
+}

@@ -5,12 +5,12 @@
 //! Contract checked: every returned solution is finite, Herglotz (Im m > 0 for Im z > 0),
 //! real and positive for z < 0, bounded by 1/dist(z, [0, ∞)), and satisfies the equations
 //! of THEORY.md §4 re-evaluated independently of the solver (literal equations, old `T`
-//! in `q̃`): relative residual <= 1e-10 where `|q|_∞ <= 1e3`, and <= 1e-6 everywhere. The
-//! solver's own residual (tolerance 1e-12) is `|Φ(x) - x|_∞ / max(|x|_∞, 1)` over
-//! `x = (q, T)`: when `|q| ~ 1e7` (ψ/α = 400, λ = 1e-6) the `T` block (~1e-9) is only
-//! resolved to ~1e-4 relative, which moves `q̃ = 1/(T(I+QT)⁻¹ + s - z)` by ~2e-7 relative
-//! (known defect, measured 2.4e-7 at ψ = 20, α = 0.05, η̃ = 3, z = -1e-6; open on
-//! giantstep-stieltjes, issue 7: the 1e-6 bound documents it, it is not the target);
+//! in `q̃`), per block as the solver measures it (`q` against `max(|q|_∞, 1)`, `T` against
+//! `max(|T|_∞, 1/max(|q|_∞, 1))`): relative residual <= 1e-10 everywhere (measured worst
+//! 6.9e-12, at ψ = α = 0.05, η̃ = 0, z = 0.001i). Before the solver's residual was per block
+//! it was `|Φ(x) - x|_∞ / max(|x|_∞, 1)` jointly over `(q, T)`, which left the `T` block
+//! (~1e-9 when `|q| ~ 1e7`, ψ/α = 400, λ = 1e-6) resolved to ~1e-4 only, and this test had
+//! to allow 1e-6 (measured 2.4e-7 at ψ = 20, α = 0.05, η̃ = 3, z = -1e-6);
 //! every failure is `NotConverged`, never another error or a number. The fine grid is
 //! `cargo run --release --example robustness_map`.
 
@@ -42,7 +42,7 @@ fn coarse_map_converges_or_reports_not_converged_with_bounded_independent_residu
         rep.worst_residual_moderate
     );
     assert!(
-        rep.worst_residual <= 1e-6,
+        rep.worst_residual <= 1e-10,
         "worst residual {:e} at {}",
         rep.worst_residual,
         rep.worst_at
