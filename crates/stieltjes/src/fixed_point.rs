@@ -17,7 +17,7 @@
 //! point* `x` (not the size of the last step).
 
 use crate::error::{Result, StieltjesError, check_positive};
-use crate::linalg::{lu_solve, max_norm};
+use crate::linalg::{DenseLu, max_norm};
 use num_complex::Complex64 as C64;
 
 /// Configuration of [`solve_fixed_point`] (and of the cold-start phase of the spectral solvers).
@@ -141,7 +141,7 @@ where
     let mut dg: Vec<Vec<C64>> = vec![vec![zero; n]; depth];
     let mut hist = 0usize; // number of valid columns
     let mut head = 0usize; // next column to overwrite
-    let mut normal = vec![zero; depth * depth];
+    let mut normal = DenseLu::new(depth);
     let mut rhs = vec![zero; depth];
     let mut best = f64::INFINITY;
     let mut best_x = x.clone();
@@ -193,15 +193,16 @@ where
         if hist > 0 {
             // normal equations (ΔF^H ΔF + ε I) γ = ΔF^H f
             let mut scale = 0.0_f64;
+            let mut gram = normal.matrix_mut(hist);
             for a in 0..hist {
                 for b in 0..hist {
                     let mut acc = zero;
                     for i in 0..n {
                         acc += df[a][i].conj() * df[b][i];
                     }
-                    normal[a * hist + b] = acc;
+                    gram[(a, b)] = acc;
                 }
-                scale = scale.max(normal[a * hist + a].re);
+                scale = scale.max(gram[(a, a)].re);
                 let mut acc = zero;
                 for i in 0..n {
                     acc += df[a][i].conj() * f[i];
@@ -209,9 +210,10 @@ where
                 rhs[a] = acc;
             }
             for a in 0..hist {
-                normal[a * hist + a] += C64::new(1e-12 * scale + f64::MIN_POSITIVE, 0.0);
+                gram[(a, a)] += C64::new(1e-12 * scale + f64::MIN_POSITIVE, 0.0);
             }
-            if lu_solve(&mut normal[..hist * hist], hist, &mut rhs[..hist], 1) {
+            if normal.factor() {
+                normal.solve_vec_in_place(&mut rhs[..hist]);
                 for i in 0..n {
                     let mut gi = gx[i];
                     let mut fi = f[i];

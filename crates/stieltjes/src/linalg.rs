@@ -1,153 +1,156 @@
-//! Tiny dense complex linear algebra for the `r × r` and `n × n` systems of the solvers
-//! (`n = r + r(r+1)/2` unknowns, `r ≤ Profile::MAX_GROUPS`). Row-major slices, no allocation.
+//! faer glue for the small dense complex systems of the solvers: the `r × r` inverses and
+//! the `n × n` Newton Jacobian of the spiked equations (`n = r + r(r+1)/2`,
+//! `r ≤ Profile::MAX_GROUPS`) and the Anderson normal equations (`≤ 32 × 32`).
+//!
+//! The factorization is faer's LU with partial pivoting
+//! ([`faer::linalg::lu::partial_pivoting`]), products are [`faer::linalg::matmul::matmul`],
+//! all sequential ([`Par::Seq`]). [`DenseLu`] holds the factors, the permutation and a
+//! preallocated scratch buffer, so the solvers' inner steps do not allocate.
+//!
+//! faer does not report singular systems; [`DenseLu::factor`] does: it returns `false`
+//! unless every entry of the factors is finite and every pivot is nonzero, so a singular or
+//! non-finite system is a typed error upstream, never a silent NaN.
+//!
+//! Cost (criterion, 2 shared cores, old hand-written LU → faer): see the crate bench
+//! `spectra` and ARCHITECTURE.md; on these tiny systems faer's generic kernels carry a fixed
+//! per-call overhead that the hand-written loops did not.
 
+use faer::dyn_stack::{MemStack, StackReq};
+use faer::linalg::lu::partial_pivoting::{factor, solve};
+use faer::perm::PermRef;
+use faer::reborrow::ReborrowMut;
+use faer::{Accum, Mat, MatMut, MatRef, Par};
 use num_complex::Complex64 as C64;
+use std::mem::MaybeUninit;
 
-/// Solves `A X = B` in place by Gaussian elimination with partial pivoting.
-///
-/// `a` is `n × n` row-major (destroyed), `b` is `n × k` row-major and receives `X`.
-/// Returns `false` if a pivot is zero or not finite (singular or NaN input).
-pub(crate) fn lu_solve(a: &mut [C64], n: usize, b: &mut [C64], k: usize) -> bool {
-    debug_assert!(a.len() >= n * n && b.len() >= n * k);
-    for col in 0..n {
-        // pivot
-        let mut piv = col;
-        let mut best = a[col * n + col].norm_sqr();
-        for row in col + 1..n {
-            let v = a[row * n + col].norm_sqr();
-            if v > best {
-                best = v;
-                piv = row;
-            }
-        }
-        if !(best.is_finite() && best > 0.0) {
-            return false;
-        }
-        if piv != col {
-            for j in 0..n {
-                a.swap(col * n + j, piv * n + j);
-            }
-            for j in 0..k {
-                b.swap(col * k + j, piv * k + j);
-            }
-        }
-        let inv = a[col * n + col].inv();
-        for row in col + 1..n {
-            let f = a[row * n + col] * inv;
-            if f == C64::new(0.0, 0.0) {
-                continue;
-            }
-            a[row * n + col] = f;
-            for j in col + 1..n {
-                let v = a[col * n + j];
-                a[row * n + j] -= f * v;
-            }
-            for j in 0..k {
-                let v = b[col * k + j];
-                b[row * k + j] -= f * v;
-            }
-        }
-    }
-    // back substitution
-    for col in (0..n).rev() {
-        let inv = a[col * n + col].inv();
-        for j in 0..k {
-            let mut acc = b[col * k + j];
-            for l in col + 1..n {
-                acc -= a[col * n + l] * b[l * k + j];
-            }
-            b[col * k + j] = acc * inv;
-        }
-    }
-    true
+/// In-place LU factorization with partial pivoting of a square system of dimension up to
+/// `max_dim`, with its own scratch space (no allocation after [`DenseLu::new`]).
+#[derive(Debug, Clone)]
+pub(crate) struct DenseLu {
+    /// Column-major `max_dim × max_dim` storage; the leading `dim × dim` block is in use.
+    lu: Mat<C64>,
+    dim: usize,
+    perm: Vec<usize>,
+    perm_inv: Vec<usize>,
+    stack: Vec<MaybeUninit<u8>>,
 }
 
-/// In-place LU factorization with partial pivoting (`P A = L U`, unit lower `L` below the
-/// diagonal); `piv[i]` is the row swapped with row `i` at step `i`. Returns `false` if singular.
-pub(crate) fn lu_factor(a: &mut [C64], n: usize, piv: &mut [usize]) -> bool {
-    for col in 0..n {
-        let mut p = col;
-        let mut best = a[col * n + col].norm_sqr();
-        for row in col + 1..n {
-            let v = a[row * n + col].norm_sqr();
-            if v > best {
-                best = v;
-                p = row;
-            }
-        }
-        if !(best.is_finite() && best > 0.0) {
-            return false;
-        }
-        piv[col] = p;
-        if p != col {
-            for j in 0..n {
-                a.swap(col * n + j, p * n + j);
-            }
-        }
-        let inv = a[col * n + col].inv();
-        for row in col + 1..n {
-            let f = a[row * n + col] * inv;
-            a[row * n + col] = f;
-            if f == C64::new(0.0, 0.0) {
-                continue;
-            }
-            for j in col + 1..n {
-                let v = a[col * n + j];
-                a[row * n + j] -= f * v;
-            }
+impl DenseLu {
+    /// Storage and scratch for systems of dimension `≤ max_dim` (factor, solve with up to
+    /// `max_dim` right-hand sides, inverse).
+    pub(crate) fn new(max_dim: usize) -> Self {
+        let n = max_dim;
+        let req = StackReq::any_of(&[
+            factor::lu_in_place_scratch::<usize, C64>(n, n, Par::Seq, Default::default()),
+            solve::solve_in_place_scratch::<usize, C64>(n, n, Par::Seq),
+        ]);
+        Self {
+            lu: Mat::zeros(n, n),
+            dim: n,
+            perm: vec![0; n],
+            perm_inv: vec![0; n],
+            stack: vec![MaybeUninit::new(0); req.unaligned_bytes_required()],
         }
     }
-    true
-}
 
-/// Solves `A x = b` in place with the factors of [`lu_factor`].
-pub(crate) fn lu_apply(lu: &[C64], n: usize, piv: &[usize], b: &mut [C64]) {
-    for i in 0..n {
-        if piv[i] != i {
-            b.swap(i, piv[i]);
-        }
+    /// The `dim × dim` matrix to fill before [`Self::factor`] (column-major view).
+    pub(crate) fn matrix_mut(&mut self, dim: usize) -> MatMut<'_, C64> {
+        assert!(dim <= self.lu.nrows(), "DenseLu: dim {dim} > capacity");
+        self.dim = dim;
+        self.lu.as_mut().submatrix_mut(0, 0, dim, dim)
     }
-    for i in 0..n {
-        let mut acc = b[i];
-        for j in 0..i {
-            acc -= lu[i * n + j] * b[j];
-        }
-        b[i] = acc;
+
+    /// The current `dim × dim` block (the matrix before [`Self::factor`], the factors after).
+    pub(crate) fn matrix(&self) -> MatRef<'_, C64> {
+        self.lu.as_ref().submatrix(0, 0, self.dim, self.dim)
     }
-    for i in (0..n).rev() {
-        let mut acc = b[i];
-        for j in i + 1..n {
-            acc -= lu[i * n + j] * b[j];
-        }
-        b[i] = acc / lu[i * n + i];
+
+    /// Writes entry `(i, j)` of the matrix to factor.
+    #[inline]
+    pub(crate) fn set(&mut self, i: usize, j: usize, v: C64) {
+        self.lu[(i, j)] = v;
+    }
+
+    /// Factors `P A = L U` in place. Returns `false` if a pivot is zero or any entry of the
+    /// factors is not finite (singular or non-finite input); the factors are then unusable.
+    pub(crate) fn factor(&mut self) -> bool {
+        let n = self.dim;
+        let a = self.lu.as_mut().submatrix_mut(0, 0, n, n);
+        factor::lu_in_place(
+            a,
+            &mut self.perm[..n],
+            &mut self.perm_inv[..n],
+            Par::Seq,
+            MemStack::new(&mut self.stack),
+            Default::default(),
+        );
+        let lu = self.matrix();
+        (0..n).all(|j| {
+            let d = lu[(j, j)];
+            d != C64::new(0.0, 0.0)
+                && (0..n).all(|i| {
+                    let v = lu[(i, j)];
+                    v.re.is_finite() && v.im.is_finite()
+                })
+        })
+    }
+
+    /// Solves `A X = B` in place (`B` is `dim × k`, `k ≤ max_dim`) with the factors of a
+    /// successful [`Self::factor`].
+    pub(crate) fn solve_in_place(&mut self, rhs: MatMut<'_, C64>) {
+        let n = self.dim;
+        let lu = self.lu.as_ref().submatrix(0, 0, n, n);
+        let perm = PermRef::new_checked(&self.perm[..n], &self.perm_inv[..n], n);
+        solve::solve_in_place(lu, lu, perm, rhs, Par::Seq, MemStack::new(&mut self.stack));
+    }
+
+    /// Solves `A x = b` in place for one right-hand side.
+    pub(crate) fn solve_vec_in_place(&mut self, b: &mut [C64]) {
+        let n = self.dim;
+        self.solve_in_place(faer::ColMut::from_slice_mut(&mut b[..n]).as_mat_mut());
+    }
+
+    /// `A⁻¹` into `out` (`dim × dim`, any strides) with the factors of a successful
+    /// [`Self::factor`]. Returns `false` if an entry of the inverse is not finite.
+    pub(crate) fn inverse_into(&mut self, mut out: MatMut<'_, C64>) -> bool {
+        let n = self.dim;
+        // A X = I by the triangular solves: on these tiny systems this is cheaper than
+        // faer's `inverse` (triangular inverses and a triangular product).
+        out.fill(C64::new(0.0, 0.0));
+        out.rb_mut().diagonal_mut().fill(C64::new(1.0, 0.0));
+        self.solve_in_place(out.rb_mut());
+        let out = out.as_ref();
+        (0..n).all(|j| {
+            (0..n).all(|i| {
+                let v = out[(i, j)];
+                v.re.is_finite() && v.im.is_finite()
+            })
+        })
     }
 }
 
-/// Inverse of the `n × n` matrix `a` (destroyed) into `inv`.
-pub(crate) fn invert(a: &mut [C64], n: usize, inv: &mut [C64]) -> bool {
-    for i in 0..n {
-        for j in 0..n {
-            inv[i * n + j] = if i == j {
-                C64::new(1.0, 0.0)
-            } else {
-                C64::new(0.0, 0.0)
-            };
-        }
-    }
-    lu_solve(a, n, inv, n)
+/// Row-major `r × c` view of a slice.
+#[inline]
+pub(crate) fn rm(s: &[C64], r: usize, c: usize) -> MatRef<'_, C64> {
+    MatRef::from_row_major_slice(&s[..r * c], r, c)
 }
 
-/// `out = a · b` for `n × n` row-major matrices.
+/// Row-major mutable `r × c` view of a slice.
+#[inline]
+pub(crate) fn rm_mut(s: &mut [C64], r: usize, c: usize) -> MatMut<'_, C64> {
+    MatMut::from_row_major_slice_mut(&mut s[..r * c], r, c)
+}
+
+/// `out = a · b` for `n × n` row-major slices.
 pub(crate) fn matmul(a: &[C64], b: &[C64], out: &mut [C64], n: usize) {
-    for i in 0..n {
-        for j in 0..n {
-            let mut acc = C64::new(0.0, 0.0);
-            for l in 0..n {
-                acc += a[i * n + l] * b[l * n + j];
-            }
-            out[i * n + j] = acc;
-        }
-    }
+    faer::linalg::matmul::matmul(
+        rm_mut(out, n, n),
+        Accum::Replace,
+        rm(a, n, n),
+        rm(b, n, n),
+        C64::new(1.0, 0.0),
+        Par::Seq,
+    );
 }
 
 /// Max-norm of a complex slice.
@@ -159,50 +162,74 @@ pub(crate) fn max_norm(x: &[C64]) -> f64 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn lu_solve_inverts_a_known_complex_system() {
-        // A = [[2, i], [1, 3]], x = [1, 1 - i]; b = A x = [2 + i + 1, 1 + 3 - 3i]
-        let mut a = vec![
-            C64::new(2.0, 0.0),
-            C64::new(0.0, 1.0),
-            C64::new(1.0, 0.0),
-            C64::new(3.0, 0.0),
-        ];
-        let mut b = vec![C64::new(3.0, 1.0), C64::new(4.0, -3.0)];
-        assert!(lu_solve(&mut a, 2, &mut b, 1));
-        assert!((b[0] - C64::new(1.0, 0.0)).norm() < 1e-14);
-        assert!((b[1] - C64::new(1.0, -1.0)).norm() < 1e-14);
+    fn c(re: f64, im: f64) -> C64 {
+        C64::new(re, im)
     }
 
     #[test]
-    fn lu_factor_then_apply_equals_lu_solve() {
-        let n = 4;
-        let a: Vec<C64> = (0..n * n)
-            .map(|i| {
-                C64::new(
-                    (i as f64 * 0.37).sin() + if i % 5 == 0 { 3.0 } else { 0.0 },
-                    (i as f64 * 0.11).cos(),
-                )
-            })
-            .collect();
-        let b: Vec<C64> = (0..n).map(|i| C64::new(i as f64, 1.0 - i as f64)).collect();
-        let mut a1 = a.clone();
-        let mut x1 = b.clone();
-        assert!(lu_solve(&mut a1, n, &mut x1, 1));
-        let mut a2 = a.clone();
-        let mut piv = vec![0; n];
-        assert!(lu_factor(&mut a2, n, &mut piv));
-        let mut x2 = b.clone();
-        lu_apply(&a2, n, &piv, &mut x2);
-        for i in 0..n {
-            assert!((x1[i] - x2[i]).norm() < 1e-13);
+    fn lu_solves_a_known_complex_system() {
+        // A = [[2, i], [1, 3]], x = [1, 1 - i]; b = A x = [2 + i + 1, 1 + 3 - 3i]
+        let mut lu = DenseLu::new(3);
+        let a = [[c(2.0, 0.0), c(0.0, 1.0)], [c(1.0, 0.0), c(3.0, 0.0)]];
+        let mut m = lu.matrix_mut(2);
+        for i in 0..2 {
+            for j in 0..2 {
+                m[(i, j)] = a[i][j];
+            }
+        }
+        assert!(lu.factor());
+        let mut b = vec![c(3.0, 1.0), c(4.0, -3.0)];
+        lu.solve_vec_in_place(&mut b);
+        assert!((b[0] - c(1.0, 0.0)).norm() < 1e-14);
+        assert!((b[1] - c(1.0, -1.0)).norm() < 1e-14);
+    }
+
+    #[test]
+    fn inverse_of_a_known_complex_matrix() {
+        // A = [[1, i], [0, 2]], A^{-1} = [[1, -i/2], [0, 1/2]]
+        let mut lu = DenseLu::new(2);
+        lu.set(0, 0, c(1.0, 0.0));
+        lu.set(0, 1, c(0.0, 1.0));
+        lu.set(1, 0, c(0.0, 0.0));
+        lu.set(1, 1, c(2.0, 0.0));
+        assert!(lu.factor());
+        let mut inv = vec![c(0.0, 0.0); 4];
+        assert!(lu.inverse_into(rm_mut(&mut inv, 2, 2)));
+        let expected = [c(1.0, 0.0), c(0.0, -0.5), c(0.0, 0.0), c(0.5, 0.0)];
+        for (v, e) in inv.iter().zip(&expected) {
+            assert!((v - e).norm() < 1e-15, "{v} vs {e}");
         }
     }
 
     #[test]
-    fn singular_matrix_is_reported() {
-        let mut a = vec![C64::new(1.0, 0.0); 4];
-        let mut b = vec![C64::new(1.0, 0.0); 2];
-        assert!(!lu_solve(&mut a, 2, &mut b, 1));
+    fn singular_and_non_finite_matrices_are_reported() {
+        let mut lu = DenseLu::new(3);
+        lu.matrix_mut(2).fill(c(1.0, 0.0));
+        assert!(!lu.factor());
+        let mut m = lu.matrix_mut(3);
+        m.fill(c(0.0, 0.0));
+        for i in 0..3 {
+            m[(i, i)] = c(1.0, 0.0);
+        }
+        m[(2, 0)] = c(f64::NAN, 0.0);
+        assert!(!lu.factor());
+        let mut m = lu.matrix_mut(3);
+        m.fill(c(0.0, 0.0));
+        for i in 0..3 {
+            m[(i, i)] = c(1.0, 0.0);
+        }
+        m[(0, 2)] = c(f64::INFINITY, 0.0);
+        assert!(!lu.factor());
+    }
+
+    #[test]
+    fn matmul_of_row_major_slices() {
+        // [[1, i], [2, 0]] · [[0, 1], [1, i]] = [[i, 1 - 1], [0, 2]]
+        let a = [c(1.0, 0.0), c(0.0, 1.0), c(2.0, 0.0), c(0.0, 0.0)];
+        let b = [c(0.0, 0.0), c(1.0, 0.0), c(1.0, 0.0), c(0.0, 1.0)];
+        let mut out = [c(9.0, 9.0); 4];
+        matmul(&a, &b, &mut out, 2);
+        let expected = [c(0.0, 1.0), c(0.0, 0.0), c(0.0, 0.0), c(2.0, 0.0)];
+        assert_eq!(out, expected);
     }
 }

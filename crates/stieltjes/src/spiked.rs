@@ -46,7 +46,7 @@
 
 use crate::error::{Result, StieltjesError, check_positive};
 use crate::fixed_point::{FixedPointConfig, solve_fixed_point};
-use crate::linalg::{invert, lu_apply, lu_factor, matmul, max_norm};
+use crate::linalg::{DenseLu, matmul, max_norm, rm_mut};
 use crate::marchenko_pastur::check_z;
 use crate::profile::Profile;
 use num_complex::Complex64 as C64;
@@ -197,7 +197,6 @@ pub struct Workspace {
     r: usize,
     k: usize,
     t: Vec<C64>,
-    a: Vec<C64>,
     ainv: Vec<C64>,
     mm: Vec<C64>,
     theta: Vec<C64>,
@@ -207,7 +206,8 @@ pub struct Workspace {
     nn: Vec<C64>,
     qt: Vec<C64>,
     psi_mat: Vec<C64>,
-    pub(crate) jac: Vec<C64>,
+    /// `I - DΦ(x)`, then its LU factors (valid if `jac_fresh`).
+    pub(crate) jac: DenseLu,
     rhs: Vec<C64>,
     pub(crate) y: Vec<C64>,
     xt: Vec<C64>,
@@ -222,15 +222,15 @@ pub struct Workspace {
     dtn: Vec<C64>,
     db: Vec<C64>,
     dq: Vec<C64>,
-    scratch: Vec<C64>,
+    /// LU of the `r × r` systems `I + TQ` and `I + QT'`.
+    lu_r: DenseLu,
     d_re: Vec<f64>,
     d_im: Vec<f64>,
     c_re: Vec<f64>,
     c_im: Vec<f64>,
     c2_re: Vec<f64>,
     c2_im: Vec<f64>,
-    /// LU factors of the last Newton Jacobian (valid if `jac_fresh`).
-    pub(crate) piv: Vec<usize>,
+    /// The factors in `jac` are those of the last Newton Jacobian.
     pub(crate) jac_fresh: bool,
 }
 
@@ -244,7 +244,6 @@ impl Workspace {
             r,
             k,
             t: rr.clone(),
-            a: rr.clone(),
             ainv: rr.clone(),
             mm: rr.clone(),
             theta: vec![ZERO; m],
@@ -254,7 +253,7 @@ impl Workspace {
             nn: rr.clone(),
             qt: vec![ZERO; r],
             psi_mat: vec![ZERO; m * m],
-            jac: vec![ZERO; n * n],
+            jac: DenseLu::new(n),
             rhs: vec![ZERO; n],
             y: vec![ZERO; n],
             xt: vec![ZERO; n],
@@ -268,14 +267,13 @@ impl Workspace {
             dtn: rr.clone(),
             db: rr.clone(),
             dq: vec![ZERO; r],
-            scratch: rr,
+            lu_r: DenseLu::new(r),
             d_re: vec![0.0; k],
             d_im: vec![0.0; k],
             c_re: vec![0.0; k],
             c_im: vec![0.0; k],
             c2_re: vec![0.0; k],
             c2_im: vec![0.0; k],
-            piv: vec![0; n],
             jac_fresh: false,
         }
     }
@@ -286,7 +284,6 @@ impl Workspace {
             r: 0,
             k: 0,
             t: Vec::new(),
-            a: Vec::new(),
             ainv: Vec::new(),
             mm: Vec::new(),
             theta: Vec::new(),
@@ -296,7 +293,7 @@ impl Workspace {
             nn: Vec::new(),
             qt: Vec::new(),
             psi_mat: Vec::new(),
-            jac: Vec::new(),
+            jac: DenseLu::new(0),
             rhs: Vec::new(),
             y: Vec::new(),
             xt: Vec::new(),
@@ -310,14 +307,13 @@ impl Workspace {
             dtn: Vec::new(),
             db: Vec::new(),
             dq: Vec::new(),
-            scratch: Vec::new(),
+            lu_r: DenseLu::new(0),
             d_re: Vec::new(),
             d_im: Vec::new(),
             c_re: Vec::new(),
             c_im: Vec::new(),
             c2_re: Vec::new(),
             c2_im: Vec::new(),
-            piv: Vec::new(),
             jac_fresh: false,
         }
     }
@@ -726,13 +722,13 @@ impl SpikedProblem {
             ws.t[b * r + a] = x[r + j];
         }
         // A = I + T Q
-        for i in 0..r {
-            for j in 0..r {
-                ws.a[i * r + j] = ws.t[i * r + j] * q[j] + if i == j { ONE } else { ZERO };
+        let mut a = ws.lu_r.matrix_mut(r);
+        for j in 0..r {
+            for i in 0..r {
+                a[(i, j)] = ws.t[i * r + j] * q[j] + if i == j { ONE } else { ZERO };
             }
         }
-        ws.scratch.copy_from_slice(&ws.a);
-        if !invert(&mut ws.scratch, r, &mut ws.ainv) {
+        if !(ws.lu_r.factor() && ws.lu_r.inverse_into(rm_mut(&mut ws.ainv, r, r))) {
             return false;
         }
         // M = Q A^{-1}
@@ -788,12 +784,13 @@ impl SpikedProblem {
             ws.tn[a * r + b] = ws.g[j];
             ws.tn[b * r + a] = ws.g[j];
         }
-        for i in 0..r {
-            for j in 0..r {
-                ws.scratch[i * r + j] = q[i] * ws.tn[i * r + j] + if i == j { ONE } else { ZERO };
+        let mut b = ws.lu_r.matrix_mut(r);
+        for j in 0..r {
+            for i in 0..r {
+                b[(i, j)] = q[i] * ws.tn[i * r + j] + if i == j { ONE } else { ZERO };
             }
         }
-        if !invert(&mut ws.scratch, r, &mut ws.binv) {
+        if !(ws.lu_r.factor() && ws.lu_r.inverse_into(rm_mut(&mut ws.binv, r, r))) {
             return false;
         }
         matmul(&ws.tn, &ws.binv, &mut ws.nn, r);
@@ -892,12 +889,13 @@ impl SpikedProblem {
                 }
                 let dqt = -ws.qt[a] * ws.qt[a] * (dn + ws.dg[mt + a]);
                 let dy = dqt * (self.psi * self.pi[a]);
-                ws.jac[a * n + col] = if a == col { ONE - dy } else { -dy };
+                ws.jac.set(a, col, if a == col { ONE - dy } else { -dy });
             }
             for j in 0..mt {
                 let row = r + j;
                 let dy = ws.dg[j];
-                ws.jac[row * n + col] = if row == col { ONE - dy } else { -dy };
+                ws.jac
+                    .set(row, col, if row == col { ONE - dy } else { -dy });
             }
         }
     }
@@ -933,13 +931,13 @@ impl SpikedProblem {
             for i in 0..n {
                 ws.rhs[i] = ws.y[i] - x[i];
             }
-            if !lu_factor(&mut ws.jac, n, &mut ws.piv) {
+            if !ws.jac.factor() {
                 return Err(StieltjesError::NotConverged {
                     residual: res,
                     iterations: it,
                 });
             }
-            lu_apply(&ws.jac, n, &ws.piv, &mut ws.rhs);
+            ws.jac.solve_vec_in_place(&mut ws.rhs);
             ws.jac_fresh = true;
             let mut step = 1.0;
             let mut accepted = false;
@@ -977,8 +975,7 @@ impl SpikedProblem {
             return false;
         }
         self.jacobian(x, ws);
-        let n = self.n;
-        ws.jac_fresh = lu_factor(&mut ws.jac, n, &mut ws.piv);
+        ws.jac_fresh = ws.jac.factor();
         ws.jac_fresh
     }
 
@@ -1012,7 +1009,7 @@ impl SpikedProblem {
             for i in 0..n {
                 ws.rhs[i] = ws.y[i] - x[i];
             }
-            lu_apply(&ws.jac, n, &ws.piv, &mut ws.rhs);
+            ws.jac.solve_vec_in_place(&mut ws.rhs);
             for i in 0..n {
                 x[i] += ws.rhs[i];
             }
@@ -1177,7 +1174,7 @@ mod tests {
                 .collect();
             assert!(p.eval(z, &x, &mut ws));
             p.jacobian(&x, &mut ws);
-            let jac = ws.jac.clone();
+            let jac = ws.jac.matrix().to_owned();
             let h = 1e-6;
             for col in 0..n {
                 let mut xp = x.clone();
@@ -1191,7 +1188,7 @@ mod tests {
                 for row in 0..n {
                     let fd = (yp[row] - ym[row]) / (2.0 * h);
                     let id = if row == col { ONE } else { ZERO };
-                    let analytic = id - jac[row * n + col];
+                    let analytic = id - jac[(row, col)];
                     assert!(
                         (fd - analytic).norm() < 1e-7 * (1.0 + fd.norm()),
                         "r {r} row {row} col {col}: fd {fd} analytic {analytic}"
