@@ -27,6 +27,10 @@
 //! * Fallback near the spectrum: continuation in `Im z` from `z + i h₀`
 //!   (`h₀ = 2 max(|z|, scale)`) down to `z` by Newton steps, shrinking `h` geometrically and
 //!   refining the step when Newton fails or leaves the Herglotz branch.
+//! * Dense linear algebra (the two `r × r` inverses per evaluation, the LU of the `n × n`
+//!   Jacobian kept for chord steps, the `r × r` products) is faer's, through the
+//!   crate-private `linalg` module (its docs give the measured cost against the former
+//!   hand-written LU: 1.4–1.7× on the r = 2 density sweep).
 //!
 //! Branch: for `Im z > 0` every returned solution has `Im(N_aa + s_a) ≤ 0` (hence
 //! `Im q̃_a ≥ Im z |q̃_a|² > 0`) and `Im δ(κ) ≥ 0`, up to a relative tolerance of `1e-9` on a
