@@ -13,20 +13,20 @@
 //!
 //! Cost. faer's generic kernels (blocked recursion, permutation through a temporary,
 //! `nano-gemm` planning per product) carry a fixed per-call overhead that dominates at these
-//! sizes (`r ≤ 4` in the benches: `2 × 2`…`14 × 14`). Measured with the crate bench
-//! `spectra` (criterion medians, 2 shared cores, old hand-written LU → faer, best of two
+//! sizes (`r ≤ 4` in the benches: `1 × 1`…`14 × 14`). Measured with the crate bench
+//! `spectra` (criterion medians, 2 shared cores, old hand-written LU → faer, best of three
 //! interleaved runs each):
 //!
 //! | bench                           | hand-written | faer     | ratio |
 //! |---------------------------------|--------------|----------|-------|
 //! | density, 1000 points, r=2 K=40  | 5.91 ms      | 9.92 ms  | 1.68  |
-//! | density, 1000 points, r=2 K=100 | 8.85 ms      | 14.08 ms | 1.59  |
-//! | density, 1000 points, r=2 K=160 | 12.13 ms     | 17.49 ms | 1.44  |
-//! | m(z) cold, r=1 K=40             | 10.98 µs     | 19.04 µs | 1.73  |
-//! | m(z) cold, r=2 K=40             | 16.86 µs     | 26.31 µs | 1.56  |
-//! | m(z) cold, r=4 K=40             | 47.27 µs     | 61.49 µs | 1.30  |
-//! | m(z) warm, r=1 K=40             | 3.19 µs      | 5.83 µs  | 1.83  |
-//! | m(z) warm, r=4 K=100            | 40.11 µs     | 44.23 µs | 1.10  |
+//! | density, 1000 points, r=2 K=100 | 8.85 ms      | 13.96 ms | 1.58  |
+//! | density, 1000 points, r=2 K=160 | 11.93 ms     | 17.49 ms | 1.47  |
+//! | m(z) cold, r=1 K=40             | 10.92 µs     | 18.23 µs | 1.67  |
+//! | m(z) cold, r=2 K=40             | 16.60 µs     | 26.31 µs | 1.58  |
+//! | m(z) cold, r=4 K=40             | 47.27 µs     | 61.01 µs | 1.29  |
+//! | m(z) warm, r=1 K=40             | 3.19 µs      | 5.78 µs  | 1.81  |
+//! | m(z) warm, r=4 K=100            | 40.11 µs     | 43.80 µs | 1.09  |
 //!
 //! The inverses are computed as `A X = I` by the triangular solves, which is ~1.2× faster
 //! here than faer's `partial_pivoting::inverse` (triangular inverses and a triangular
