@@ -60,8 +60,7 @@ fn symv_one_col<const FMA: bool>(
 /// dimension `lda`), accumulate `y += A x` (the columns' contributions, both the column and
 /// its mirrored row). Portable path (no AVX2/FMA): columns are processed in pairs so that
 /// `x` and `y` are streamed once per two columns of `A`.
-#[inline(always)]
-fn symv_cols_body<const FMA: bool>(
+fn symv_cols_portable(
     a: &[f64],
     lda: usize,
     m: usize,
@@ -76,8 +75,8 @@ fn symv_cols_body<const FMA: bool>(
         let col1 = &a[(j + 1) * lda..(j + 1) * lda + m];
         let (x0, x1) = (x[j], x[j + 1]);
         let (a00, a10, a11) = (col0[j], col0[j + 1], col1[j + 1]);
-        let mut d0 = fmadd::<FMA>(a10, x1, a00 * x0);
-        let mut d1 = fmadd::<FMA>(a11, x1, a10 * x0);
+        let mut d0 = fmadd::<false>(a10, x1, a00 * x0);
+        let mut d1 = fmadd::<false>(a11, x1, a10 * x0);
         let start = j + 2;
         let len = m - start;
         let b0 = &col0[start..m];
@@ -96,22 +95,22 @@ fn symv_cols_body<const FMA: bool>(
                 &mut ys[o..o + 8],
             );
             for l in 0..8 {
-                acc0[l] = fmadd::<FMA>(p0[l], xx[l], acc0[l]);
-                acc1[l] = fmadd::<FMA>(p1[l], xx[l], acc1[l]);
-                yy[l] = fmadd::<FMA>(x1, p1[l], fmadd::<FMA>(x0, p0[l], yy[l]));
+                acc0[l] = fmadd::<false>(p0[l], xx[l], acc0[l]);
+                acc1[l] = fmadd::<false>(p1[l], xx[l], acc1[l]);
+                yy[l] = fmadd::<false>(x1, p1[l], fmadd::<false>(x0, p0[l], yy[l]));
             }
         }
         for k in chunks * 8..len {
-            d0 = fmadd::<FMA>(b0[k], xs[k], d0);
-            d1 = fmadd::<FMA>(b1[k], xs[k], d1);
-            ys[k] = fmadd::<FMA>(x1, b1[k], fmadd::<FMA>(x0, b0[k], ys[k]));
+            d0 = fmadd::<false>(b0[k], xs[k], d0);
+            d1 = fmadd::<false>(b1[k], xs[k], d1);
+            ys[k] = fmadd::<false>(x1, b1[k], fmadd::<false>(x0, b0[k], ys[k]));
         }
         y[j] += d0 + acc0.iter().sum::<f64>();
         y[j + 1] += d1 + acc1.iter().sum::<f64>();
         j += 2;
     }
     if j < c1 {
-        symv_one_col::<FMA>(a, lda, m, j, x, y);
+        symv_one_col::<false>(a, lda, m, j, x, y);
     }
 }
 /// AVX2/FMA path of [`symv_cols`]: four columns per pass with explicit 256-bit intrinsics,
@@ -213,7 +212,7 @@ fn symv_cols(a: &[f64], lda: usize, m: usize, c0: usize, c1: usize, x: &[f64], y
             return;
         }
     }
-    symv_cols_body::<false>(a, lda, m, c0, c1, x, y)
+    symv_cols_portable(a, lda, m, c0, c1, x, y)
 }
 
 /// `y = A x + e` for the `m×m` symmetric matrix whose lower triangle starts at `a[0]` with
@@ -645,8 +644,9 @@ mod tests {
         }
     }
 
-    /// `symv_cols` over every column range `c0..c1` (all residues mod 4, odd tails) against
-    /// the naive product with the mirrored lower triangle.
+    /// `symv_cols` (the AVX2 kernel where the CPU has it) and the portable path over every
+    /// column range `c0..c1` (all residues mod 4, odd tails) against the naive product with
+    /// the mirrored lower triangle.
     #[test]
     fn symv_column_ranges_match_naive_symmetric_product() {
         let mut rng = crate::seed::stream_rng(11, 0);
@@ -665,6 +665,8 @@ mod tests {
                 for c1 in c0..=m {
                     let mut y = vec![0.0; m];
                     symv_cols(&a, lda, m, c0, c1, &x, &mut y);
+                    let mut y_portable = vec![0.0; m];
+                    symv_cols_portable(&a, lda, m, c0, c1, &x, &mut y_portable);
                     // columns c0..c1 of the lower triangle and their mirrored rows
                     let mut want = vec![0.0; m];
                     for j in c0..c1 {
@@ -674,13 +676,15 @@ mod tests {
                             want[j] += lower(i, j) * x[i];
                         }
                     }
-                    for i in 0..m {
-                        assert!(
-                            (y[i] - want[i]).abs() <= 1e-13 * (1.0 + want[i].abs()),
-                            "m {m} c0 {c0} c1 {c1} row {i}: {} vs {}",
-                            y[i],
-                            want[i]
-                        );
+                    for (path, got) in [("dispatched", &y), ("portable", &y_portable)] {
+                        for i in 0..m {
+                            assert!(
+                                (got[i] - want[i]).abs() <= 1e-13 * (1.0 + want[i].abs()),
+                                "{path}: m {m} c0 {c0} c1 {c1} row {i}: {} vs {}",
+                                got[i],
+                                want[i]
+                            );
+                        }
                     }
                 }
             }
