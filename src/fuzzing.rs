@@ -728,64 +728,28 @@ pub fn independent_residual(problem: &SpikedProblem, sol: &SpikedSolution) -> f6
             s[i] += w * prof.e2(k, i) / (one + delta);
         }
     }
-    // per block, as the solver (giantstep_stieltjes::spiked::block_residual): q against
-    // max(|q|, 1), T against max(|T|, 1/max(|q|, 1)) (T enters only through QT)
-    let (mut dq, mut qmax, mut dt, mut tmax) = (0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64);
-    let nan_max = |m: f64, d: f64| {
-        if m.is_nan() || d.is_nan() {
-            f64::NAN
-        } else {
-            m.max(d)
-        }
-    };
-    for a_ in 0..r {
-        // [T B^{-1}]_aa
-        let tb: C64 = (0..r).map(|j| t[a_ * r + j] * binv[j * r + a_]).sum();
-        let qt = one / (tb + s[a_] - z);
-        let qn = problem.psi() * problem.pi()[a_] * qt;
-        dq = nan_max(dq, (qn - q[a_]).norm());
-        qmax = qmax.max(q[a_].norm());
-    }
-    for i in 0..r * r {
-        dt = nan_max(dt, (t_new[i] - t[i]).norm());
-        tmax = tmax.max(t[i].norm());
-    }
-    let q_scale = qmax.max(1.0);
-    nan_max(dq / q_scale, dt / tmax.max(1.0 / q_scale))
+    let q_new: Vec<C64> = (0..r)
+        .map(|a_| {
+            // [T B^{-1}]_aa
+            let tb: C64 = (0..r).map(|j| t[a_ * r + j] * binv[j * r + a_]).sum();
+            problem.psi() * problem.pi()[a_] / (tb + s[a_] - z)
+        })
+        .collect();
+    // the solver's per-block norm (q, then every entry of T), applied to this independent Φ
+    let x: Vec<C64> = q.iter().chain(t.iter()).copied().collect();
+    let y: Vec<C64> = q_new.iter().chain(t_new.iter()).copied().collect();
+    giantstep_stieltjes::spiked::block_residual(r, &x, &y)
 }
 
-/// Inverse of a small complex matrix by Gauss-Jordan with partial pivoting.
+/// Inverse of a small complex matrix (row-major) by faer's LU with partial pivoting; `None`
+/// when the result is not finite (singular input).
 fn invert_small(m: &[C64], n: usize) -> Option<Vec<C64>> {
-    let mut a = m.to_vec();
-    let mut inv: Vec<C64> = (0..n * n)
-        .map(|i| C64::new(if i / n == i % n { 1.0 } else { 0.0 }, 0.0))
-        .collect();
-    for c in 0..n {
-        let p = (c..n).max_by(|&x, &y| a[x * n + c].norm().total_cmp(&a[y * n + c].norm()))?;
-        if a[p * n + c].norm() == 0.0 {
-            return None;
-        }
-        for j in 0..n {
-            a.swap(c * n + j, p * n + j);
-            inv.swap(c * n + j, p * n + j);
-        }
-        let piv = a[c * n + c];
-        for j in 0..n {
-            a[c * n + j] /= piv;
-            inv[c * n + j] /= piv;
-        }
-        for i in 0..n {
-            if i != c {
-                let f = a[i * n + c];
-                for j in 0..n {
-                    let (ac, ic) = (a[c * n + j], inv[c * n + j]);
-                    a[i * n + j] -= f * ac;
-                    inv[i * n + j] -= f * ic;
-                }
-            }
-        }
-    }
-    Some(inv)
+    use faer::linalg::solvers::DenseSolveCore;
+    let inv = faer::Mat::<C64>::from_fn(n, n, |i, j| m[i * n + j])
+        .partial_piv_lu()
+        .inverse();
+    let out: Vec<C64> = (0..n * n).map(|k| inv[(k / n, k % n)]).collect();
+    all_finite(&out).then_some(out)
 }
 
 /// Grid of the solver robustness map (issue 7): `ψ`, `α`, `η̃` (ReLU student, default
