@@ -16,7 +16,12 @@
 //!     `μ*² = s²[(1+t²)Φ(t)Φ(-t) - tφ(t)(Φ(t)-Φ(-t)) - φ(t)²]`
 //!     (relative round-off about `(1+t⁴) ε`), evaluated as `μ0 = cΦ + sφ`,
 //!     `E σ² = (s²+c²)Φ + csφ` etc. so that nothing overflows when `c/s` is huge, and with
-//!     `He_{k-2}(t) φ(t) = 0` once `φ(t)` underflows (exact limits, not `0·∞`).
+//!     `He_{k-2}(t) φ(t) = 0` once `φ(t)` underflows (exact limits, not `0·∞`). For `t < 0`
+//!     `μ0` and `E σ²` are differences of nearly equal terms (`μ0 ≈ sφ(t)/t²`,
+//!     `E σ² ≈ 2s²φ(t)/|t|³`): relative round-off about `t²ε` and `t⁴ε` while `φ(t)` is a
+//!     normal number (`t ≳ -37.5`; tested against the asymptotic series at `t = -20..-35`);
+//!     further left they are below `1e-300` in absolute value and clamped at 0, so they
+//!     never come out negative.
 //!   - abs `= 2 relu(x) - x`: `μ_k = 2μ_k^{relu} - c δ_{k0} - s δ_{k1}`, `E σ² = s² + c²`,
 //!     `μ*² = 4 μ*²_{relu}`.
 //!   - linear: `μ0 = c`, `μ1 = s`, `μ_{k≥2} = 0`, `μ*² = 0`.
@@ -553,8 +558,10 @@ impl ShiftedCoefficients {
                 relu_closed_form(t, mu);
                 mu.iter_mut().for_each(|m| *m *= s);
                 let (p, pdf) = (normal_cdf(t), normal_pdf(t));
-                mu[0] = c * p + s * pdf;
-                (s * s + c * c) * p + c * s * pdf
+                // both are ≥ 0 but differences for t ≪ 0; once Φ(t), φ(t) are subnormal
+                // (t ≲ -37.5) round-off can leave a tiny negative: clamped (module docs)
+                mu[0] = (c * p + s * pdf).max(0.0);
+                ((s * s + c * c) * p + c * s * pdf).max(0.0)
             }
             Plan::Abs => {
                 let t = c / s;
