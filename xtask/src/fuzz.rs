@@ -11,9 +11,12 @@
 //! (read, never written), with a fixed libFuzzer seed ([`SMOKE_SEED`]) and a fixed number of
 //! executions per target ([`SMOKE_PLAN`], sized to 15-30 s each under ASan on the 2-core
 //! development machine), `-reload=0`, no address-space randomization (`setarch -R`) and no
-//! ASan fake stacks (see [`deterministic_command`]). The same commit therefore executes the
-//! same inputs on every run (checked: two runs print identical `DONE cov: .. ft: .. corp: ..`
-//! lines): CI cannot fail because a random seed happened to find a new input. A wall-clock cap
+//! ASan fake stacks (see [`deterministic_command`]), and a fuzz binary that does not depend
+//! on where the checkout lives ([`path_independent_rustflags`]). The same commit therefore
+//! executes the same inputs on every run and in every checkout (checked: two runs print
+//! identical `DONE cov: .. ft: .. corp: ..` lines, also from a clone at another path): CI
+//! cannot fail because a random seed happened to find a new input, and a local
+//! `cargo xtask fuzz --smoke` runs exactly what CI will run. A wall-clock cap
 //! (`-max_total_time`, about 3× the expected time) keeps a slow machine from overrunning;
 //! with a fixed seed a capped run executes a prefix of the full one, so it still cannot
 //! see an input the full run would not.
@@ -217,6 +220,8 @@ fn run_target(name: &str, mode: Mode) -> bool {
         Mode::Smoke(_) => deterministic_command(),
         Mode::Campaign { .. } => Command::new("cargo"),
     };
+    // both modes: one fuzz build for smoke and campaign (cargo rebuilds when RUSTFLAGS change)
+    cmd.env("RUSTFLAGS", path_independent_rustflags());
     cmd.args(["+nightly", "fuzz", "run", name]).arg(&scratch);
     for dir in ["corpus", "regressions"] {
         let d = fuzz.join(dir).join(name);
@@ -272,6 +277,26 @@ fn deterministic_command() -> Command {
     asan.push_str("detect_stack_use_after_return=0");
     cmd.env("ASAN_OPTIONS", asan);
     cmd
+}
+
+/// `RUSTFLAGS` for the fuzz build (cargo-fuzz appends them to its own): the caller's, plus
+/// `--remap-path-prefix=<workspace root>/=` so that no absolute path of the checkout ends up
+/// in the binary (panic locations, debug info; sources then print as `src/fuzzing.rs`).
+/// The fuzz build is then the same binary in every checkout location, and the smoke run
+/// executes the same inputs there: without it, the CI checkout (`/check/work/main`) and a
+/// developer's checkout (`/work/main`) ran different trajectories from the same seed, and
+/// CI's found a crash the local smoke never saw (hermite_entry, 2026-11-29; reproduced
+/// exactly by a smoke run from a clone at CI's path).
+fn path_independent_rustflags() -> String {
+    let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+    if !flags.is_empty() {
+        flags.push(' ');
+    }
+    flags.push_str(&format!(
+        "--remap-path-prefix={}/=",
+        workspace_root().display()
+    ));
+    flags
 }
 
 /// Smoke plan of `name`.
