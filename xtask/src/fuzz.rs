@@ -5,18 +5,20 @@
 //! members). They need the nightly toolchain (`cargo +nightly`) and `cargo-fuzz`, which is
 //! installed from crates.io when missing.
 //!
-//! **Smoke (CI).** Every target is run from a fresh, empty scratch corpus
+//! **Smoke (CI).** All targets are built once (`cargo +nightly fuzz build`, ASan), then every
+//! binary is run directly from a fresh, empty scratch corpus
 //! (`fuzz/target/corpus-smoke/<target>`, deleted and recreated before each run) plus the
 //! committed seed corpus `fuzz/corpus/<target>` and crash inputs `fuzz/regressions/<target>`
 //! (read, never written), with a fixed libFuzzer seed ([`SMOKE_SEED`]) and a fixed number of
 //! executions per target ([`SMOKE_PLAN`], sized to 15-30 s each under ASan on the 2-core
-//! development machine), `-reload=0`, no address-space randomization (`setarch -R`) and no
-//! ASan fake stacks (see [`deterministic_command`]), and a fuzz binary that does not depend
-//! on where the checkout lives ([`path_independent_rustflags`]). The same commit therefore
-//! executes the same inputs on every run and in every checkout (checked: two runs print
-//! identical `DONE cov: .. ft: .. corp: ..` lines, also from a clone at another path): CI
-//! cannot fail because a random seed happened to find a new input, and a local
-//! `cargo xtask fuzz --smoke` runs exactly what CI will run. A wall-clock cap
+//! development machine) and `-reload=0`. Whatever else steers libFuzzer is pinned too: no
+//! address-space randomization, no ASan fake stacks, a fixed environment and relative paths
+//! ([`deterministic_command`]), and a binary that does not depend on where the checkout
+//! lives ([`cargo_fuzz`]). The same commit therefore executes the same
+//! inputs on every run and in every checkout location (checked: identical
+//! `DONE cov: .. ft: .. corp: ..` lines from `/work/main` and from a clone at
+//! `/check/work/main`): CI cannot fail because a random seed happened to find a new input,
+//! and a local `cargo xtask fuzz --smoke` runs exactly what CI will run. A wall-clock cap
 //! (`-max_total_time`, about 3× the expected time) keeps a slow machine from overrunning;
 //! with a fixed seed a capped run executes a prefix of the full one, so it still cannot
 //! see an input the full run would not.
@@ -182,62 +184,11 @@ fn fresh_dir(dir: &Path) -> std::io::Result<()> {
 /// are read but never grown by a run.
 fn run_target(name: &str, mode: Mode) -> bool {
     let fuzz = workspace_root().join("fuzz");
-    let target_dir = fuzz.join("target");
-    let (scratch, flags) = match mode {
-        Mode::Smoke(plan) => {
-            eprintln!(
-                "\n==> cargo +nightly fuzz run {name} (smoke: -seed={SMOKE_SEED} -runs={}, \
-                 expected ~{} s, cap {} s)",
-                plan.runs,
-                plan.seconds,
-                SMOKE_CAP_FACTOR * plan.seconds
-            );
-            let scratch = target_dir.join("corpus-smoke").join(name);
-            if let Err(e) = fresh_dir(&scratch) {
-                eprintln!("cannot recreate {}: {e}", scratch.display());
-                return false;
-            }
-            let flags = vec![
-                format!("-seed={SMOKE_SEED}"),
-                format!("-runs={}", plan.runs),
-                format!("-max_total_time={}", SMOKE_CAP_FACTOR * plan.seconds),
-                // no periodic re-read of the scratch directory (timing-dependent)
-                "-reload=0".to_string(),
-            ];
-            (scratch, flags)
-        }
-        Mode::Campaign { seconds } => {
-            eprintln!("\n==> cargo +nightly fuzz run {name} (campaign: {seconds} s, random seed)");
-            let scratch = target_dir.join("corpus-scratch").join(name);
-            if let Err(e) = std::fs::create_dir_all(&scratch) {
-                eprintln!("cannot create {}: {e}", scratch.display());
-                return false;
-            }
-            (scratch, vec![format!("-max_total_time={seconds}")])
-        }
-    };
-    let mut cmd = match mode {
-        Mode::Smoke(_) => deterministic_command(),
-        Mode::Campaign { .. } => Command::new("cargo"),
-    };
-    // both modes: one fuzz build for smoke and campaign (cargo rebuilds when RUSTFLAGS change)
-    cmd.env("RUSTFLAGS", path_independent_rustflags());
-    cmd.args(["+nightly", "fuzz", "run", name]).arg(&scratch);
-    for dir in ["corpus", "regressions"] {
-        let d = fuzz.join(dir).join(name);
-        if d.is_dir() {
-            cmd.arg(d);
-        }
-    }
     let started = std::time::Instant::now();
-    let ok = cmd
-        .arg("--")
-        .args(flags)
-        .arg(format!("-timeout={HANG_SECONDS}"))
-        .current_dir(&fuzz)
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
+    let ok = match mode {
+        Mode::Smoke(plan) => run_smoke(&fuzz, name, plan),
+        Mode::Campaign { seconds } => run_campaign(&fuzz, name, seconds),
+    };
     eprintln!(
         "==> {name}: {} in {:.1} s",
         if ok { "ok" } else { "FAILED" },
@@ -246,13 +197,123 @@ fn run_target(name: &str, mode: Mode) -> bool {
     ok
 }
 
-/// `cargo`, set up so that a fixed-seed libFuzzer run is reproducible: without address-space
-/// randomization (`setarch <arch> -R`, when it works here) and without ASan's fake stacks
-/// for use-after-return detection (`detect_stack_use_after_return=0`, randomly placed). Both
-/// move the stack addresses that libFuzzer's stack-depth coverage feature sees, and with
-/// `-reload=0` they were the only differences between two runs measured here: with all three,
-/// two smoke runs give identical `DONE cov/ft/corp` lines; without them they differ.
-fn deterministic_command() -> Command {
+/// Exploratory run through `cargo fuzz run`: random seed, persistent scratch corpus.
+fn run_campaign(fuzz: &Path, name: &str, seconds: u64) -> bool {
+    eprintln!("\n==> cargo +nightly fuzz run {name} (campaign: {seconds} s, random seed)");
+    let scratch = fuzz.join("target").join("corpus-scratch").join(name);
+    if let Err(e) = std::fs::create_dir_all(&scratch) {
+        eprintln!("cannot create {}: {e}", scratch.display());
+        return false;
+    }
+    // the same build as the smoke's: one fuzz build serves both
+    let mut cmd = cargo_fuzz("run");
+    cmd.arg(name).arg(&scratch);
+    for dir in ["corpus", "regressions"] {
+        let d = fuzz.join(dir).join(name);
+        if d.is_dir() {
+            cmd.arg(d);
+        }
+    }
+    cmd.arg("--")
+        .arg(format!("-max_total_time={seconds}"))
+        .arg(format!("-timeout={HANG_SECONDS}"))
+        .current_dir(fuzz)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// Deterministic run of the binary built by [`build_all`]: executed directly (not through
+/// `cargo fuzz run`, whose `cargo run` hands the binary a dozen `CARGO_*` variables holding
+/// absolute paths), from `fuzz/` with relative paths only and a fixed environment
+/// ([`deterministic_command`]).
+fn run_smoke(fuzz: &Path, name: &str, plan: SmokeRuns) -> bool {
+    eprintln!(
+        "\n==> fuzz smoke {name} (-seed={SMOKE_SEED} -runs={}, expected ~{} s, cap {} s)",
+        plan.runs,
+        plan.seconds,
+        SMOKE_CAP_FACTOR * plan.seconds
+    );
+    let Some(binary) = built_binary(fuzz, name) else {
+        eprintln!("no fuzz binary for {name} under fuzz/target/*/release (build failed?)");
+        return false;
+    };
+    let scratch = format!("target/corpus-smoke/{name}");
+    let artifacts = format!("artifacts/{name}");
+    for dir in [&scratch, &artifacts] {
+        let made = if dir == &scratch {
+            fresh_dir(&fuzz.join(dir))
+        } else {
+            std::fs::create_dir_all(fuzz.join(dir))
+        };
+        if let Err(e) = made {
+            eprintln!("cannot create fuzz/{dir}: {e}");
+            return false;
+        }
+    }
+    let mut cmd = deterministic_command(&binary);
+    cmd.arg(format!("-artifact_prefix={artifacts}/"))
+        .arg(format!("-seed={SMOKE_SEED}"))
+        .arg(format!("-runs={}", plan.runs))
+        .arg(format!(
+            "-max_total_time={}",
+            SMOKE_CAP_FACTOR * plan.seconds
+        ))
+        // no periodic re-read of the scratch directory (timing-dependent)
+        .arg("-reload=0")
+        .arg(format!("-timeout={HANG_SECONDS}"))
+        .arg(&scratch);
+    for dir in ["corpus", "regressions"] {
+        if fuzz.join(dir).join(name).is_dir() {
+            cmd.arg(format!("{dir}/{name}"));
+        }
+    }
+    cmd.current_dir(fuzz)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// Builds every fuzz target once (`cargo +nightly fuzz build`: release, debug assertions,
+/// ASan, the same build `cargo fuzz run` makes) through [`cargo_fuzz`].
+fn build_all(fuzz: &Path) -> bool {
+    eprintln!("\n==> cargo +nightly fuzz build (ASan)");
+    cargo_fuzz("build")
+        .current_dir(fuzz)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// `target/<triple>/release/<name>` relative to `fuzz/` (the newest, if several triples).
+fn built_binary(fuzz: &Path, name: &str) -> Option<String> {
+    let target = fuzz.join("target");
+    std::fs::read_dir(&target)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|triple| {
+            let rel = format!("target/{}/release/{name}", triple.file_name().to_str()?);
+            let modified = std::fs::metadata(fuzz.join(&rel)).ok()?.modified().ok()?;
+            Some((modified, rel))
+        })
+        .max()
+        .map(|(_, rel)| rel)
+}
+
+/// The fuzz binary `program` (relative to `fuzz/`), set up so that a fixed-seed libFuzzer
+/// run executes the same inputs on every machine and in every checkout location:
+///
+/// * no address-space randomization (`setarch <arch> -R`, when it works here) and no ASan
+///   fake stacks for use-after-return detection (`detect_stack_use_after_return=0`,
+///   randomly placed): both move stack addresses, which reach libFuzzer through the
+///   comparisons it traces (iterator bounds, pointer checks) and steer its mutations;
+/// * a fixed environment (`env_clear`, then `PATH`, `ASAN_OPTIONS`, `RUST_BACKTRACE` with
+///   fixed values) and relative paths in `argv`: with address-space randomization off, the
+///   initial stack pointer still moves with the total length of the environment and the
+///   argument strings. Through `cargo fuzz run` from `/check/work/main` (CI) and from
+///   `/work/main` the same seed ran different trajectories, and CI found a crash the local
+///   smoke never saw (hermite_entry, 2026-11-29).
+fn deterministic_command(program: &str) -> Command {
     let arch = std::env::consts::ARCH;
     let setarch_works = Command::new("setarch")
         .args([arch, "-R", "true"])
@@ -261,42 +322,89 @@ fn deterministic_command() -> Command {
         .unwrap_or(false);
     let mut cmd = if setarch_works {
         let mut c = Command::new("setarch");
-        c.args([arch, "-R", "cargo"]);
+        c.args([arch, "-R", program]);
         c
     } else {
         eprintln!(
             "note: `setarch {arch} -R` unavailable: address-space randomization stays on, so \
              the smoke's corpus may differ from run to run (its seed and run count do not)"
         );
-        Command::new("cargo")
+        Command::new(Path::new(".").join(program))
     };
-    let mut asan = std::env::var("ASAN_OPTIONS").unwrap_or_default();
-    if !asan.is_empty() {
-        asan.push(':');
-    }
-    asan.push_str("detect_stack_use_after_return=0");
-    cmd.env("ASAN_OPTIONS", asan);
+    cmd.env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .env("ASAN_OPTIONS", "detect_stack_use_after_return=0")
+        .env("RUST_BACKTRACE", "1");
     cmd
 }
 
-/// `RUSTFLAGS` for the fuzz build (cargo-fuzz appends them to its own): the caller's, plus
-/// `--remap-path-prefix=<workspace root>/=` so that no absolute path of the checkout ends up
-/// in the binary (panic locations, debug info; sources then print as `src/fuzzing.rs`).
-/// The fuzz build is then the same binary in every checkout location, and the smoke run
-/// executes the same inputs there: without it, the CI checkout (`/check/work/main`) and a
-/// developer's checkout (`/work/main`) ran different trajectories from the same seed, and
-/// CI's found a crash the local smoke never saw (hermite_entry, 2026-11-29; reproduced
-/// exactly by a smoke run from a clone at CI's path).
-fn path_independent_rustflags() -> String {
+/// Fixed path through which the fuzz project is built: a symbolic link to the checkout's
+/// root, (re)created by [`cargo_fuzz`]. Shared by every checkout on the machine, so two
+/// checkouts must not run fuzz tasks at the same time.
+const FIXED_ROOT: &str = "/tmp/giantstep-fuzz-root";
+
+/// `cargo +nightly fuzz <subcommand>` building the same binary whatever the checkout's
+/// location. The fuzz project is not a member of the workspace, so cargo hashes the
+/// absolute paths of the `giantstep*` packages into their symbol names (`-C metadata`), and
+/// rustc writes the directory it runs in into the debug info: built from `/work/main` and
+/// from `/check/work/main` (CI) the binaries differed, and so did the smoke's trajectory
+/// from the same seed (CI found a crash the local smoke never saw: hermite_entry,
+/// 2026-11-29). Here cargo sees the sources through [`FIXED_ROOT`] (`--fuzz-dir`), and
+/// `--remap-path-prefix=<physical root>=<FIXED_ROOT>` (appended to the caller's
+/// `RUSTFLAGS`; cargo-fuzz appends those to its own) covers what rustc resolves itself.
+/// Checked: bit-identical binaries from both checkouts. Where the link cannot be made
+/// (no Unix symlinks, or a non-link in the way) the build uses the checkout's own path,
+/// with a note.
+fn cargo_fuzz(subcommand: &str) -> Command {
+    let physical = std::fs::canonicalize(workspace_root()).unwrap_or_else(|_| workspace_root());
+    let root = match link_fixed_root(&physical) {
+        Ok(()) => std::path::PathBuf::from(FIXED_ROOT),
+        Err(why) => {
+            eprintln!(
+                "note: cannot link {FIXED_ROOT} to the checkout ({why}): the fuzz binary, and \
+                 the smoke's trajectory, depend on the checkout's path"
+            );
+            physical.clone()
+        }
+    };
     let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
     if !flags.is_empty() {
         flags.push(' ');
     }
     flags.push_str(&format!(
-        "--remap-path-prefix={}/=",
-        workspace_root().display()
+        "--remap-path-prefix={}={}",
+        physical.display(),
+        root.display()
     ));
-    flags
+    let mut cmd = Command::new("cargo");
+    cmd.env("RUSTFLAGS", flags)
+        .args(["+nightly", "fuzz", subcommand, "--fuzz-dir"])
+        .arg(root.join("fuzz"));
+    cmd
+}
+
+/// Points [`FIXED_ROOT`] at `physical` (replacing a link to another checkout).
+fn link_fixed_root(physical: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        let link = Path::new(FIXED_ROOT);
+        match std::fs::symlink_metadata(link) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                if std::fs::read_link(link).is_ok_and(|target| target == physical) {
+                    return Ok(());
+                }
+                std::fs::remove_file(link).map_err(|e| e.to_string())?;
+            }
+            Ok(_) => return Err("it exists and is not a symbolic link".to_string()),
+            Err(_) => {}
+        }
+        std::os::unix::fs::symlink(physical, link).map_err(|e| e.to_string())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = physical;
+        Err("symbolic links are only made on Unix".to_string())
+    }
 }
 
 /// Smoke plan of `name`.
@@ -316,6 +424,10 @@ fn run_all(campaign_seconds: Option<u64>) -> Status {
     }
     if let Some(why) = unavailable() {
         return Status::Skipped(why);
+    }
+    if campaign_seconds.is_none() && !build_all(&workspace_root().join("fuzz")) {
+        eprintln!("fuzz build failed");
+        return Status::Failed;
     }
     let failures: Vec<&String> = names
         .iter()
