@@ -441,3 +441,19 @@ fn regression_risk_subnormal_noise_rounds_away() {
     ];
     giantstep::fuzzing::risk_entry(&input);
 }
+
+/// Found by a `risk_entry` campaign (crash-b20e1f55...): tanh features, four groups, one with
+/// `γ = 1.9e202` and `u = 3.3e-98`, solution `v = 0`, learned function asked at
+/// `κ = -1.4e211`. `h` was computed as `(γ κ) μ1(u κ) = -∞ · 0 = NaN`. Now `γ (κ μ1)`, the
+/// limit 0 where `μ1` underflows, and a non-finite `f̂` would be a typed `BadInput`
+/// (`giantstep-risk` test `learned_function_takes_its_tail_limit_where_gamma_kappa_overflows`
+/// checks the limit value).
+#[test]
+fn regression_risk_learned_function_gamma_kappa_overflow() {
+    let input = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/regressions/risk_entry/crash-b20e1f55d52d3732f2ffc46a9410656f7539ebec"),
+    )
+    .unwrap();
+    giantstep::fuzzing::risk_entry(&input);
+}

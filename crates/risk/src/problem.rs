@@ -112,6 +112,17 @@ impl RiskProblem {
 
     /// The learned function `f̂(κ) = h(κ)ᵀ v` on an arbitrary grid, from a result of this
     /// problem (THEORY.md §5a: `h = (μ0(u_a κ), γ_a κ μ1(u_a κ))`).
+    ///
+    /// Far in the tails `h(κ)` takes its limit values (`γ_a κ μ1(u_a κ) = 0` once
+    /// `μ1(u_a κ)` underflows, whatever `γ_a κ`). Accuracy: `μ1` carries an absolute error of
+    /// about `1e-16` where it comes from quadrature (tanh, sigmoid, softplus, GELU, SiLU,
+    /// closures), and `f̂` multiplies it by `γ_a κ v_g`: negligible for the Gaussian range of
+    /// `κ` (|κ| ≲ 10³: error ≲ 1e-13 |γ_a v_g|) but dominant at absurd `|κ|` (at `κ = -1e308`
+    /// a tanh network gave `f̂ ≈ -1.8e299` instead of its limit `-v_m`); the closed-form
+    /// activations (relu, abs, erf, linear, Hermite polynomials) reach their limits exactly.
+    /// Errors: [`RiskError::BadInput`] when
+    /// `result` belongs to another problem, or when `f̂(κ)` is not representable at a grid
+    /// point (`h(κ)ᵀ v` overflows); grid values the activation layer rejects give its error.
     pub fn learned_function(
         &self,
         result: &RiskResult,
@@ -126,12 +137,20 @@ impl RiskProblem {
         let w = vec![1.0 / grid.len().max(1) as f64; grid.len()];
         let prof = build_profile(&self.sigma, &self.target, &self.groups, grid.to_vec(), w)?;
         let mut h = vec![0.0; 2 * r];
-        Ok((0..grid.len())
+        (0..grid.len())
             .map(|i| {
                 prof.h_at(i, &mut h);
-                h.iter().zip(&result.v).map(|(a, b)| a * b).sum()
+                let f: f64 = h.iter().zip(&result.v).map(|(a, b)| a * b).sum();
+                if f.is_finite() {
+                    Ok(f)
+                } else {
+                    Err(RiskError::BadInput(format!(
+                        "learned function not representable at kappa = {:e} (h = {h:?})",
+                        grid[i]
+                    )))
+                }
             })
-            .collect())
+            .collect()
     }
 }
 

@@ -179,7 +179,9 @@ impl Profile {
         let k = self.nodes[i];
         out[..r].copy_from_slice(self.m0_at(i));
         for a in 0..r {
-            out[r + a] = self.gamma[a] * k * self.d[i * r + a];
+            // κ μ1 first: where μ1(u κ) has underflowed to 0 the term is its limit 0 even if
+            // γ κ alone would overflow (the order γ κ μ1 gave ∞ · 0 = NaN)
+            out[r + a] = self.gamma[a] * (k * self.d[i * r + a]);
         }
     }
 }

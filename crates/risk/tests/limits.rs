@@ -180,3 +180,35 @@ fn interpolation_peak_diverges_at_psi_equal_alpha() {
     let b = mk(0.5, 1e-7).e_gen;
     assert!((a - b).abs() < 1e-3 * b, "psi != alpha: {a} vs {b}");
 }
+
+/// `f̂(κ) = v_m μ0(uκ) + v_g γ κ μ1(uκ)` far in the left tail of an erf network (closed-form
+/// coefficients): `μ0 → -1` and `κ μ1(uκ) → 0` (μ1 decays like a Gaussian), so
+/// `f̂(κ) → -v_m`. At κ = -1e308 with γ = 2, `γκ` alone overflows; the limit must still come
+/// out (it was NaN, found by the risk_entry fuzz target), equal to `-v_m` to 1e-15 relative.
+#[test]
+fn learned_function_takes_its_tail_limit_where_gamma_kappa_overflows() {
+    let mut p = RiskProblem::new(
+        Activation::Erf,
+        Activation::Erf,
+        0.25,
+        vec![Group {
+            u: 0.5,
+            pi: 1.0,
+            gamma: 2.0,
+        }],
+        0.5,
+        2.0,
+        0.1,
+    );
+    p.solver = Default::default();
+    let res = p.solve().unwrap();
+    let f = p.learned_function(&res, &[-1e308, -1e3]).unwrap();
+    let limit = -res.v[0];
+    assert!(limit.abs() > 1e-3, "v_m = {}", res.v[0]);
+    for (k, fk) in [-1e308, -1e3].iter().zip(&f) {
+        assert!(
+            ((fk - limit) / limit).abs() < 1e-15,
+            "f̂({k}) = {fk}, limit {limit}"
+        );
+    }
+}
