@@ -240,16 +240,11 @@ fn run_smoke(fuzz: &Path, name: &str, plan: SmokeRuns) -> bool {
     };
     let scratch = format!("target/corpus-smoke/{name}");
     let artifacts = format!("artifacts/{name}");
-    for dir in [&scratch, &artifacts] {
-        let made = if dir == &scratch {
-            fresh_dir(&fuzz.join(dir))
-        } else {
-            std::fs::create_dir_all(fuzz.join(dir))
-        };
-        if let Err(e) = made {
-            eprintln!("cannot create fuzz/{dir}: {e}");
-            return false;
-        }
+    let made = fresh_dir(&fuzz.join(&scratch))
+        .and_then(|()| std::fs::create_dir_all(fuzz.join(&artifacts)));
+    if let Err(e) = made {
+        eprintln!("cannot create fuzz/{scratch} or fuzz/{artifacts}: {e}");
+        return false;
     }
     let mut cmd = deterministic_command(&binary);
     cmd.arg(format!("-artifact_prefix={artifacts}/"))
