@@ -41,7 +41,8 @@ const SMOKE_SEED: u64 = 1;
 const SMOKE_PLAN: &[(&str, SmokeRuns)] = &[
     // measured 2026-11-29 with -seed=1 from an empty scratch (execution rates of that
     // trajectory: cli_args ~1100/s, config_bytes ~11500/s, hermite_entry ~2800/s,
-    // risk_entry ~240/s falling to ~70/s, stieltjes_entry ~35/s with the faer-based solver)
+    // risk_entry ~240/s falling to ~70/s, stieltjes_entry ~35/s with the faer-based solver;
+    // risk_entry re-measured below after the binary changed)
     (
         "cli_args",
         SmokeRuns {
@@ -66,8 +67,12 @@ const SMOKE_PLAN: &[(&str, SmokeRuns)] = &[
     (
         "risk_entry",
         SmokeRuns {
-            runs: 2_500,
-            seconds: 25,
+            // the seed-1 trajectory of the current binary meets a 12 s input (the solver's
+            // bounded worst case under ASan) and runs at ~20-30/s: 2 500 runs hit the 75 s
+            // cap at run 2 328, so how far CI got depended on its speed. 1 500 runs take
+            // ~60 s, inside the cap, and are a prefix of the verified 2 328.
+            runs: 1_500,
+            seconds: 30,
         },
     ),
     (
