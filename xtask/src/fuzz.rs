@@ -307,8 +307,8 @@ fn built_binary(fuzz: &Path, name: &str) -> Option<String> {
 ///   fake stacks for use-after-return detection (`detect_stack_use_after_return=0`,
 ///   randomly placed): both move stack addresses, which reach libFuzzer through the
 ///   comparisons it traces (iterator bounds, pointer checks) and steer its mutations;
-/// * a fixed environment (`env_clear`, then `PATH`, `ASAN_OPTIONS`, `RUST_BACKTRACE` with
-///   fixed values) and relative paths in `argv`: with address-space randomization off, the
+/// * a fixed environment (`env_clear`, then `PATH`, `ASAN_OPTIONS`, `RUST_BACKTRACE`,
+///   `RAYON_NUM_THREADS=1` with fixed values) and relative paths in `argv`: with address-space randomization off, the
 ///   initial stack pointer still moves with the total length of the environment and the
 ///   argument strings. Through `cargo fuzz run` from `/check/work/main` (CI) and from
 ///   `/work/main` the same seed ran different trajectories, and CI found a crash the local
@@ -334,7 +334,12 @@ fn deterministic_command(program: &str) -> Command {
     cmd.env_clear()
         .env("PATH", "/usr/local/bin:/usr/bin:/bin")
         .env("ASAN_OPTIONS", "detect_stack_use_after_return=0")
-        .env("RUST_BACKTRACE", "1");
+        .env("RUST_BACKTRACE", "1")
+        // one rayon worker: how work is stolen between threads changes how often the
+        // (instrumented) rayon internals run, hence libFuzzer's hit-count features (two
+        // risk_entry smokes differed in `ft` only); results do not depend on the thread
+        // count (tested), so only the scheduling noise goes
+        .env("RAYON_NUM_THREADS", "1");
     cmd
 }
 
