@@ -215,52 +215,99 @@ fn symv_cols(a: &[f64], lda: usize, m: usize, c0: usize, c1: usize, x: &[f64], y
     symv_cols_portable(a, lda, m, c0, c1, x, y)
 }
 
-/// `y = A x + e` for the `m×m` symmetric matrix whose lower triangle starts at `a[0]` with
-/// leading dimension `lda`, where `extra` writes `e` into a zeroed buffer of length `m`.
-/// `work` holds `(SYMV_TASKS + 1) * m` scratch values. Large products run as
-/// `SYMV_TASKS` column tasks plus the `extra` task in parallel, summed in a fixed order
-/// (results independent of the thread count); small ones run sequentially.
-fn symv_lower_plus(
+/// `y = A x − Σ_k (a_k (w_k · x) + w_k (a_k · x))` for the `m×m` symmetric matrix whose
+/// lower triangle starts at `a[0]` with leading dimension `lda`, and the panel column pairs
+/// `(a_k, w_k)` (each of length at least `m`): the `dlatrd` product of a panel column,
+/// `A22 v − A_panel (W_panel^T v) − W_panel (A_panel^T v)`.
+///
+/// `work` holds `SYMV_TASKS * m` scratch values. Large products run as `SYMV_TASKS` tasks
+/// over column ranges of equal triangle area; each task also forms the panel dot products
+/// over its own index range. Partial results are summed in a fixed order, then the panel
+/// correction is applied once: results do not depend on the thread count. Small products
+/// run sequentially.
+#[inline(always)]
+fn symv_panel(
     a: &[f64],
     lda: usize,
     m: usize,
     x: &[f64],
     y: &mut [f64],
     work: &mut [f64],
-    extra: impl Fn(&mut [f64]) + Sync,
+    pairs: &[(&[f64], &[f64])],
 ) {
     let y = &mut y[..m];
     y.fill(0.0);
+    let mut dots = vec![0.0; 2 * pairs.len()];
     if m < SYMV_PAR_MIN {
         symv_cols(a, lda, m, 0, m, x, y);
-        extra(y);
-        return;
-    }
-    // Column ranges with equal triangle area: column j costs (m - j).
-    let bounds: Vec<usize> = (0..=SYMV_TASKS)
-        .map(|t| {
-            let frac = t as f64 / SYMV_TASKS as f64;
-            ((1.0 - (1.0 - frac).sqrt()) * m as f64).round() as usize
-        })
-        .collect();
-    let (parts, extra_buf) = work[..(SYMV_TASKS + 1) * m].split_at_mut(SYMV_TASKS * m);
-    rayon::join(
-        || {
-            parts.par_chunks_mut(m).enumerate().for_each(|(t, buf)| {
+        panel_dots(pairs, x, 0, m, &mut dots);
+    } else {
+        // Column ranges with equal triangle area: column j costs (m - j).
+        let bounds: Vec<usize> = (0..=SYMV_TASKS)
+            .map(|t| {
+                let frac = t as f64 / SYMV_TASKS as f64;
+                ((1.0 - (1.0 - frac).sqrt()) * m as f64).round() as usize
+            })
+            .collect();
+        let parts = &mut work[..SYMV_TASKS * m];
+        // One row of partial dots per task (at least one slot, so that the zip below always
+        // yields SYMV_TASKS items).
+        let width = dots.len().max(1);
+        let mut task_dots = vec![0.0; SYMV_TASKS * width];
+        parts
+            .par_chunks_mut(m)
+            .zip(task_dots.par_chunks_mut(width))
+            .enumerate()
+            .for_each(|(t, (buf, d))| {
                 buf.fill(0.0);
                 symv_cols(a, lda, m, bounds[t], bounds[t + 1], x, buf);
-            })
-        },
-        || {
-            extra_buf.fill(0.0);
-            extra(extra_buf);
-        },
-    );
-    for buf in parts.chunks(m).chain([&*extra_buf]) {
-        for (yi, bi) in y.iter_mut().zip(buf) {
-            *yi += bi;
+                panel_dots(pairs, x, bounds[t], bounds[t + 1], d);
+            });
+        for buf in parts.chunks(m) {
+            for (yi, bi) in y.iter_mut().zip(buf) {
+                *yi += bi;
+            }
+        }
+        for d in task_dots.chunks(width) {
+            for (total, part) in dots.iter_mut().zip(d) {
+                *total += part;
+            }
         }
     }
+    let terms: Vec<(&[f64], f64)> = pairs
+        .iter()
+        .zip(dots.chunks(2))
+        .flat_map(|(&(ak, wk), d)| [(ak, d[0]), (wk, d[1])])
+        .collect();
+    subtract_combination(y, &terms);
+}
+
+/// Partial dot products of the panel pairs over indices `r0..r1`:
+/// `dots[2k] = w_k · x`, `dots[2k + 1] = a_k · x` (restricted to `r0..r1`); compiled with
+/// AVX2/FMA when the CPU has them (it runs on rayon worker threads, outside the
+/// AVX2-compiled reduction).
+fn panel_dots(pairs: &[(&[f64], &[f64])], x: &[f64], r0: usize, r1: usize, dots: &mut [f64]) {
+    #[inline(always)]
+    fn body(pairs: &[(&[f64], &[f64])], x: &[f64], r0: usize, r1: usize, dots: &mut [f64]) {
+        let xs = &x[r0..r1];
+        for (&(ak, wk), d) in pairs.iter().zip(dots.chunks_mut(2)) {
+            d[0] = dot(&wk[r0..r1], xs);
+            d[1] = dot(&ak[r0..r1], xs);
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2,fma")]
+        fn avx2(pairs: &[(&[f64], &[f64])], x: &[f64], r0: usize, r1: usize, dots: &mut [f64]) {
+            body(pairs, x, r0, r1, dots)
+        }
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU supports the enabled target features (checked just above).
+            unsafe { avx2(pairs, x, r0, r1, dots) };
+            return;
+        }
+    }
+    body(pairs, x, r0, r1, dots)
 }
 
 /// `Σ a_r b_r` with eight independent partial sums (vectorizes; a single running sum is a
@@ -307,34 +354,6 @@ fn subtract_combination(target: &mut [f64], terms: &[(&[f64], f64)]) {
     }
 }
 
-/// `buf -= Σ_k (a_k (w_k · v) + w_k (a_k · v))` over column pairs `(a_k, w_k)` (the
-/// `dlatrd` correction `−A tmp − W tmp2` of a panel column), compiled with AVX2/FMA when the
-/// CPU has them (it runs on rayon worker threads, outside the AVX2-compiled reduction).
-fn panel_correction(buf: &mut [f64], pairs: &[(&[f64], &[f64])], v: &[f64]) {
-    #[inline(always)]
-    fn body(buf: &mut [f64], pairs: &[(&[f64], &[f64])], v: &[f64]) {
-        let mut terms = Vec::with_capacity(2 * pairs.len());
-        for &(ak, wk) in pairs {
-            terms.push((ak, dot(wk, v)));
-            terms.push((wk, dot(ak, v)));
-        }
-        subtract_combination(buf, &terms);
-    }
-    #[cfg(target_arch = "x86_64")]
-    {
-        #[target_feature(enable = "avx2,fma")]
-        fn avx2(buf: &mut [f64], pairs: &[(&[f64], &[f64])], v: &[f64]) {
-            body(buf, pairs, v)
-        }
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            // SAFETY: the CPU supports the enabled target features (checked just above).
-            unsafe { avx2(buf, pairs, v) };
-            return;
-        }
-    }
-    body(buf, pairs, v)
-}
-
 /// Householder reflector (LAPACK `dlarfg`): given `alpha` and `x`, returns `(beta, tau)` and
 /// overwrites `x` with `v[1..]` so that `(I − tau v v^T) (alpha, x) = (beta, 0)`, `v[0] = 1`.
 fn householder(alpha: f64, x: &mut [f64]) -> (f64, f64) {
@@ -375,7 +394,7 @@ fn tridiagonalize_body(a: &mut [f64], n: usize, par: Par) -> (Vec<f64>, Vec<f64>
     let mut diag = vec![0.0; n];
     let mut offdiag = vec![0.0; n.saturating_sub(1)];
     let mut w = vec![0.0; n * (BLOCK + 1)];
-    let mut work = vec![0.0; (SYMV_TASKS + 1) * n];
+    let mut work = vec![0.0; SYMV_TASKS * n];
     let mut s = 0;
     while s < n {
         let m = n - s;
@@ -422,9 +441,7 @@ fn tridiagonalize_body(a: &mut [f64], n: usize, par: Par) -> (Vec<f64>, Vec<f64>
                     )
                 })
                 .collect();
-            symv_lower_plus(a22, n, len, v, wi, &mut work, |buf: &mut [f64]| {
-                panel_correction(buf, &pairs, v)
-            });
+            symv_panel(a22, n, len, v, wi, &mut work, &pairs);
             wi.iter_mut().for_each(|x| *x *= tau);
             let half = -0.5 * tau * dot(wi, v);
             wi.iter_mut().zip(v).for_each(|(x, y)| *x += half * y);
@@ -559,7 +576,7 @@ pub(crate) fn eigenvalues_lower_in_place(
     if n == 0 {
         return Ok(Vec::new());
     }
-    let (diag, offdiag) = tridiagonalize(a, n, par);
+    let (diag, offdiag) = rayon::scope(|_| tridiagonalize(a, n, par));
     let ev = tridiagonal_eigenvalues(diag, &offdiag)?;
     Ok(ev)
 }
