@@ -223,8 +223,8 @@ fn symv_cols(a: &[f64], lda: usize, m: usize, c0: usize, c1: usize, x: &[f64], y
 /// `work` holds `SYMV_TASKS * m` scratch values. Large products run as `SYMV_TASKS` tasks
 /// over column ranges of equal triangle area; each task also forms the panel dot products
 /// over its own index range. Partial results are summed in a fixed order, then the panel
-/// correction is applied once: results do not depend on the thread count. Small products
-/// run sequentially.
+/// correction is applied once (split over rows): results do not depend on the thread
+/// count. Small products run sequentially.
 #[inline(always)]
 fn symv_panel(
     a: &[f64],
@@ -241,45 +241,51 @@ fn symv_panel(
     if m < SYMV_PAR_MIN {
         symv_cols(a, lda, m, 0, m, x, y);
         panel_dots(pairs, x, 0, m, &mut dots);
-    } else {
-        // Column ranges with equal triangle area: column j costs (m - j).
-        let bounds: Vec<usize> = (0..=SYMV_TASKS)
-            .map(|t| {
-                let frac = t as f64 / SYMV_TASKS as f64;
-                ((1.0 - (1.0 - frac).sqrt()) * m as f64).round() as usize
-            })
-            .collect();
-        let parts = &mut work[..SYMV_TASKS * m];
-        // One row of partial dots per task (at least one slot, so that the zip below always
-        // yields SYMV_TASKS items).
-        let width = dots.len().max(1);
-        let mut task_dots = vec![0.0; SYMV_TASKS * width];
-        parts
-            .par_chunks_mut(m)
-            .zip(task_dots.par_chunks_mut(width))
-            .enumerate()
-            .for_each(|(t, (buf, d))| {
-                buf.fill(0.0);
-                symv_cols(a, lda, m, bounds[t], bounds[t + 1], x, buf);
-                panel_dots(pairs, x, bounds[t], bounds[t + 1], d);
-            });
-        for buf in parts.chunks(m) {
-            for (yi, bi) in y.iter_mut().zip(buf) {
-                *yi += bi;
-            }
-        }
-        for d in task_dots.chunks(width) {
-            for (total, part) in dots.iter_mut().zip(d) {
-                *total += part;
-            }
+        subtract_combination(y, &panel_terms(pairs, &dots));
+        return;
+    }
+    // Column ranges with equal triangle area: column j costs (m - j).
+    let bounds: Vec<usize> = (0..=SYMV_TASKS)
+        .map(|t| {
+            let frac = t as f64 / SYMV_TASKS as f64;
+            ((1.0 - (1.0 - frac).sqrt()) * m as f64).round() as usize
+        })
+        .collect();
+    let parts = &mut work[..SYMV_TASKS * m];
+    // One row of partial dots per task (at least one slot, so that the zip below always
+    // yields SYMV_TASKS items).
+    let width = dots.len().max(1);
+    let mut task_dots = vec![0.0; SYMV_TASKS * width];
+    parts
+        .par_chunks_mut(m)
+        .zip(task_dots.par_chunks_mut(width))
+        .enumerate()
+        .for_each(|(t, (buf, d))| {
+            buf.fill(0.0);
+            symv_cols(a, lda, m, bounds[t], bounds[t + 1], x, buf);
+            panel_dots(pairs, x, bounds[t], bounds[t + 1], d);
+        });
+    for buf in parts.chunks(m) {
+        for (yi, bi) in y.iter_mut().zip(buf) {
+            *yi += bi;
         }
     }
-    let terms: Vec<(&[f64], f64)> = pairs
+    for d in task_dots.chunks(width) {
+        for (total, part) in dots.iter_mut().zip(d) {
+            *total += part;
+        }
+    }
+    subtract_combination_par(y, &panel_terms(pairs, &dots));
+}
+
+/// The correction terms `(a_k, w_k · x)`, `(w_k, a_k · x)` of the panel pairs, from the dot
+/// products laid out as in [`panel_dots`].
+fn panel_terms<'a>(pairs: &[(&'a [f64], &'a [f64])], dots: &[f64]) -> Vec<(&'a [f64], f64)> {
+    pairs
         .iter()
         .zip(dots.chunks(2))
         .flat_map(|(&(ak, wk), d)| [(ak, d[0]), (wk, d[1])])
-        .collect();
-    subtract_combination(y, &terms);
+        .collect()
 }
 
 /// Partial dot products of the panel pairs over indices `r0..r1`:
@@ -354,6 +360,49 @@ fn subtract_combination(target: &mut [f64], terms: &[(&[f64], f64)]) {
     }
 }
 
+/// Rows per task of [`subtract_combination_par`].
+const COMBINATION_CHUNK: usize = 256;
+
+/// [`subtract_combination`] split over rows into rayon tasks when `target` is long (at
+/// least [`SYMV_PAR_MIN`] entries). Rows are independent and each row is computed with the
+/// same terms in the same order as in the serial version, so the result is bit-identical
+/// whatever the split or the thread count.
+fn subtract_combination_par(target: &mut [f64], terms: &[(&[f64], f64)]) {
+    if target.len() < SYMV_PAR_MIN {
+        subtract_combination_dispatch(target, terms);
+        return;
+    }
+    target
+        .par_chunks_mut(COMBINATION_CHUNK)
+        .enumerate()
+        .for_each(|(c, part)| {
+            let r0 = c * COMBINATION_CHUNK;
+            let rows: Vec<(&[f64], f64)> = terms
+                .iter()
+                .map(|&(col, k)| (&col[r0..r0 + part.len()], k))
+                .collect();
+            subtract_combination_dispatch(part, &rows);
+        });
+}
+
+/// [`subtract_combination`] compiled with AVX2/FMA when the CPU has them (for rayon worker
+/// threads, outside the AVX2-compiled reduction).
+fn subtract_combination_dispatch(target: &mut [f64], terms: &[(&[f64], f64)]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2,fma")]
+        fn avx2(target: &mut [f64], terms: &[(&[f64], f64)]) {
+            subtract_combination(target, terms)
+        }
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU supports the enabled target features (checked just above).
+            unsafe { avx2(target, terms) };
+            return;
+        }
+    }
+    subtract_combination(target, terms)
+}
+
 /// Householder reflector (LAPACK `dlarfg`): given `alpha` and `x`, returns `(beta, tau)` and
 /// overwrites `x` with `v[1..]` so that `(I − tau v v^T) (alpha, x) = (beta, 0)`, `v[0] = 1`.
 fn householder(alpha: f64, x: &mut [f64]) -> (f64, f64) {
@@ -413,7 +462,7 @@ fn tridiagonalize_body(a: &mut [f64], n: usize, par: Par) -> (Vec<f64>, Vec<f64>
                     terms.push((acol, wm[k * m + i]));
                     terms.push((&wm[k * m + i..k * m + m], acol[0]));
                 }
-                subtract_combination(&mut right[g..n], &terms);
+                subtract_combination_par(&mut right[g..n], &terms);
             }
             diag[g] = a[g * n + g];
             if i + 1 >= m {
