@@ -2,7 +2,8 @@
 numpy (this process) and giantstep (`examples/pipeline_timing p n d 0`, a long-lived child
 process) run one pipeline each in turn, so both see the same machine state; on a shared
 machine whose speed drifts by 10-20% over minutes, that pairing is what makes the two
-medians comparable.
+medians comparable. Each run is followed by a short pause (see PAUSE) so that neither
+side's idle worker threads are still spinning when the other starts.
 
 Usage (in a throwaway venv with numpy; build the example first with
 `cargo build --release -p giantstep-spiked --example pipeline_timing`):
@@ -19,6 +20,13 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from numpy_reference import pipeline  # noqa: E402
+
+
+# Pause after each pipeline: OpenBLAS worker threads keep spinning for a while after a call
+# returns (and rayon's briefly), and would otherwise take the cores from the other side's
+# next run (measured: without it, giantstep's features stage took 130-150 ms instead of
+# ~100 ms right after a numpy run).
+PAUSE = 0.3
 
 
 def main():
@@ -55,9 +63,11 @@ def main():
         total, feat = numpy_once()
         theirs.append(total)
         theirs_f.append(feat)
+        time.sleep(PAUSE)
         total, feat = rust_once()
         ours.append(total)
         ours_f.append(feat)
+        time.sleep(PAUSE)
     child.stdin.close()
     child.wait()
     med = lambda v: sorted(v)[len(v) // 2]
