@@ -1,37 +1,45 @@
-"""Paired side-by-side timing of the features + covariance + eigenvalues pipeline:
-numpy (this process) and giantstep (`examples/pipeline_timing p n d 0`, a long-lived child
-process) run one pipeline each in turn, so both see the same machine state; on a shared
-machine whose speed drifts by 10-20% over minutes, that pairing is what makes the two
-medians comparable. Each run is followed by a short pause (see PAUSE) so that neither
-side's idle worker threads are still spinning when the other starts.
+"""Side-by-side timing of the features + covariance + eigenvalues pipeline, numpy against
+giantstep, in interleaved blocks.
+
+numpy runs in this process and giantstep in a long-lived child process
+(`examples/pipeline_timing p n d 0`, one pipeline per stdin line). Each round runs a block
+of `block` pipelines back to back on one side, then on the other: within a block each side
+is in its steady state (worker threads awake, as in a timing loop), and alternating the
+blocks lets both sides see the same machine state, which on a shared machine drifts by
+10-20% over minutes. The first pipeline of every block is a warm-up and is not timed: it
+absorbs the other side's worker threads, which keep spinning for a while after their last
+call (OpenBLAS's notably), and the wake-up of one's own.
 
 Usage (in a throwaway venv with numpy; build the example first with
 `cargo build --release -p giantstep-spiked --example pipeline_timing`):
-    python crates/spiked/benches/numpy_paired.py p n d pairs [path/to/pipeline_timing]
-Prints both medians, their ratio, and in how many pairs giantstep was faster.
+    python crates/spiked/benches/numpy_paired.py p n d rounds block [path/to/pipeline_timing]
+Prints both medians over all timed pipelines, their ratio, the per-round ratios, and the
+split between the features stage and covariance + eigenvalues.
 """
 
-import os
 import subprocess
 import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from numpy_reference import pipeline  # noqa: E402
 
-
-# Pause after each pipeline: OpenBLAS worker threads keep spinning for a while after a call
-# returns (and rayon's briefly), and would otherwise take the cores from the other side's
-# next run (measured: without it, giantstep's features stage took 130-150 ms instead of
-# ~100 ms right after a numpy run).
-PAUSE = 0.3
+def numpy_once(w, x):
+    """One numpy pipeline (as in numpy_reference.py); returns (total, features) in ms."""
+    t0 = time.perf_counter()
+    f = w @ x
+    np.maximum(f, 0.0, out=f)
+    t1 = time.perf_counter()
+    c = f @ f.T  # numpy dispatches A @ A.T to syrk
+    c /= f.shape[1]
+    np.linalg.eigvalsh(c)
+    t2 = time.perf_counter()
+    return 1e3 * (t2 - t0), 1e3 * (t1 - t0)
 
 
 def main():
-    p, n, d, pairs = (int(a) for a in sys.argv[1:5])
-    exe = sys.argv[5] if len(sys.argv) > 5 else "target/release/examples/pipeline_timing"
+    p, n, d, rounds, block = (int(a) for a in sys.argv[1:6])
+    exe = sys.argv[6] if len(sys.argv) > 6 else "target/release/examples/pipeline_timing"
     rng = np.random.default_rng(0)
     w = rng.standard_normal((p, d))
     w /= np.linalg.norm(w, axis=1, keepdims=True)
@@ -45,40 +53,30 @@ def main():
         total, feat = (float(v) for v in child.stdout.readline().split())
         return total, feat
 
-    def numpy_once():
-        t0 = time.perf_counter()
-        f = w @ x
-        np.maximum(f, 0.0, out=f)
-        t1 = time.perf_counter()
-        c = f @ f.T
-        c /= f.shape[1]
-        np.linalg.eigvalsh(c)
-        t2 = time.perf_counter()
-        return 1e3 * (t2 - t0), 1e3 * (t1 - t0)
+    def run_block(once):
+        once()  # warm-up, not timed
+        return [once() for _ in range(block)]
 
-    pipeline(w, x)  # warm-up, both sides
-    rust_once()
-    ours, theirs, ours_f, theirs_f = [], [], [], []
-    for _ in range(pairs):
-        total, feat = numpy_once()
-        theirs.append(total)
-        theirs_f.append(feat)
-        time.sleep(PAUSE)
-        total, feat = rust_once()
-        ours.append(total)
-        ours_f.append(feat)
-        time.sleep(PAUSE)
+    med = lambda v: sorted(v)[len(v) // 2]
+    ours, theirs, ratios = [], [], []
+    for _ in range(rounds):
+        theirs_round = run_block(lambda: numpy_once(w, x))
+        ours_round = run_block(rust_once)
+        theirs += theirs_round
+        ours += ours_round
+        ratios.append(med([t for t, _ in ours_round]) / med([t for t, _ in theirs_round]))
     child.stdin.close()
     child.wait()
-    med = lambda v: sorted(v)[len(v) // 2]
-    wins = sum(o < t for o, t in zip(ours, theirs))
-    print(f"p={p} n={n} d={d}, {pairs} pairs: numpy median {med(theirs):.1f} ms, "
-          f"giantstep median {med(ours):.1f} ms, ratio {med(ours) / med(theirs):.3f}; "
-          f"giantstep faster in {wins}/{pairs} pairs")
-    print(f"  features stage (W X, activation): numpy {med(theirs_f):.1f} ms, giantstep "
-          f"{med(ours_f):.1f} ms; covariance + eigenvalues: numpy "
-          f"{med([t - f for t, f in zip(theirs, theirs_f)]):.1f} ms, giantstep "
-          f"{med([t - f for t, f in zip(ours, ours_f)]):.1f} ms")
+    total = lambda v: [t for t, _ in v]
+    feats = lambda v: [f for _, f in v]
+    rest = lambda v: [t - f for t, f in v]
+    print(f"p={p} n={n} d={d}, {rounds} rounds of {block}: numpy median "
+          f"{med(total(theirs)):.1f} ms, giantstep median {med(total(ours)):.1f} ms, ratio "
+          f"{med(total(ours)) / med(total(theirs)):.3f}; per round: "
+          + " ".join(f"{r:.3f}" for r in ratios))
+    print(f"  features stage (W X, activation): numpy {med(feats(theirs)):.1f} ms, giantstep "
+          f"{med(feats(ours)):.1f} ms; covariance + eigenvalues: numpy "
+          f"{med(rest(theirs)):.1f} ms, giantstep {med(rest(ours)):.1f} ms")
 
 
 if __name__ == "__main__":
