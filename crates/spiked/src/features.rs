@@ -47,7 +47,7 @@ where
 fn parallel_zeros(nrows: usize, ncols: usize) -> Mat<f64> {
     let mut m = Mat::<f64>::with_capacity(nrows, ncols);
     let stride = m.col_stride().unsigned_abs();
-    debug_assert!(stride >= nrows);
+    assert!(stride >= nrows, "faer reserved fewer rows than asked");
     let base = m.as_ptr_mut() as usize;
     (0..ncols).into_par_iter().with_min_len(16).for_each(|j| {
         // SAFETY: the allocation holds `ncols` columns of `stride >= nrows` entries, so the
