@@ -212,14 +212,11 @@ fn run_campaign(fuzz: &Path, name: &str, seconds: u64) -> bool {
     }
     // the same build as the smoke's: one fuzz build serves both
     let mut cmd = cargo_fuzz("run");
-    cmd.arg(name).arg(&scratch);
-    for dir in ["corpus", "regressions"] {
-        let d = fuzz.join(dir).join(name);
-        if d.is_dir() {
-            cmd.arg(d);
-        }
-    }
-    cmd.arg("--")
+    cmd.arg(name)
+        .arg(&scratch)
+        // absolute, as the scratch: `cargo fuzz run` need not start the binary in `fuzz/`
+        .args(seed_dirs(fuzz, name).iter().map(|d| fuzz.join(d)))
+        .arg("--")
         .arg(format!("-max_total_time={seconds}"))
         .arg(format!("-timeout={HANG_SECONDS}"))
         .current_dir(fuzz)
@@ -262,16 +259,23 @@ fn run_smoke(fuzz: &Path, name: &str, plan: SmokeRuns) -> bool {
         // no periodic re-read of the scratch directory (timing-dependent)
         .arg("-reload=0")
         .arg(format!("-timeout={HANG_SECONDS}"))
-        .arg(&scratch);
-    for dir in ["corpus", "regressions"] {
-        if fuzz.join(dir).join(name).is_dir() {
-            cmd.arg(format!("{dir}/{name}"));
-        }
-    }
+        .arg(&scratch)
+        .args(seed_dirs(fuzz, name));
     cmd.current_dir(fuzz)
         .status()
         .map(|s| s.success())
         .unwrap_or(false)
+}
+
+/// The committed input directories of `name` that exist, relative to `fuzz/`: the seed
+/// corpus `corpus/<name>` and the crash inputs `regressions/<name>`, read but never written
+/// by a run.
+fn seed_dirs(fuzz: &Path, name: &str) -> Vec<String> {
+    ["corpus", "regressions"]
+        .iter()
+        .filter(|dir| fuzz.join(dir).join(name).is_dir())
+        .map(|dir| format!("{dir}/{name}"))
+        .collect()
 }
 
 /// Builds every fuzz target once (`cargo +nightly fuzz build`: release, debug assertions,
@@ -308,11 +312,11 @@ fn built_binary(fuzz: &Path, name: &str) -> Option<String> {
 ///   randomly placed): both move stack addresses, which reach libFuzzer through the
 ///   comparisons it traces (iterator bounds, pointer checks) and steer its mutations;
 /// * a fixed environment (`env_clear`, then `PATH`, `ASAN_OPTIONS`, `RUST_BACKTRACE`,
-///   `RAYON_NUM_THREADS=1` with fixed values) and relative paths in `argv`: with address-space randomization off, the
-///   initial stack pointer still moves with the total length of the environment and the
-///   argument strings. Through `cargo fuzz run` from `/check/work/main` (CI) and from
-///   `/work/main` the same seed ran different trajectories, and CI found a crash the local
-///   smoke never saw (hermite_entry, 2026-11-29).
+///   `RAYON_NUM_THREADS=1` with fixed values) and relative paths in `argv`: with
+///   address-space randomization off, the initial stack pointer still moves with the total
+///   length of the environment and the argument strings. Through `cargo fuzz run` from
+///   `/check/work/main` (CI) and from `/work/main` the same seed ran different trajectories,
+///   and CI found a crash the local smoke never saw (hermite_entry, 2026-11-29).
 fn deterministic_command(program: &str) -> Command {
     let arch = std::env::consts::ARCH;
     let setarch_works = Command::new("setarch")
