@@ -30,13 +30,19 @@ pub(crate) fn syrk_lower(a: MatRef<'_, f64>, scale: f64) -> Mat<f64> {
     c
 }
 
-/// Lower triangle of `A A^T * scale` in a fresh column-major `m×m` buffer (leading
-/// dimension `m`; upper triangle zero).
-pub(crate) fn syrk_lower_buffer(a: MatRef<'_, f64>, scale: f64) -> Vec<f64> {
+/// Lower triangle of `A A^T * scale` in the column-major `m×m` buffer `buf` (leading
+/// dimension `m`), which is reused when it already holds `m²` entries and replaced by a
+/// fresh zeroed one otherwise. Only the lower triangle is written: the strict upper triangle
+/// keeps whatever it held (zero in a fresh buffer) and must not be read.
+pub(crate) fn syrk_lower_into(buf: &mut Vec<f64>, a: MatRef<'_, f64>, scale: f64) {
     let m = a.nrows();
-    let mut buf = vec![0.0; m * m];
+    if buf.len() != m * m {
+        // A fresh allocation is zeroed lazily by the OS, so its pages are first touched by
+        // the parallel product below rather than by one thread here.
+        *buf = vec![0.0; m * m];
+    }
     matmul(
-        MatMut::from_column_major_slice_mut(&mut buf, m, m),
+        MatMut::from_column_major_slice_mut(buf, m, m),
         BlockStructure::TriangularLower,
         Accum::Replace,
         a,
@@ -46,7 +52,6 @@ pub(crate) fn syrk_lower_buffer(a: MatRef<'_, f64>, scale: f64) -> Vec<f64> {
         scale,
         faer_par(),
     );
-    buf
 }
 
 /// Copies the strict lower triangle onto the upper triangle.

@@ -78,6 +78,36 @@ pub fn features<S>(
 where
     S: Fn(f64) -> f64 + Sync,
 {
+    let mut f = Mat::new();
+    features_into(w, x, sigma, &mut f)?;
+    Ok(f)
+}
+
+/// [`features`] written into `f`, whose memory is reused when it is already `p×n` (and
+/// replaced by a fresh matrix otherwise): a loop over draws of the same size then asks the
+/// allocator for nothing, and pays no first touch of fresh pages (32 MB at p = n = 2000,
+/// about 8 000 page faults). The previous contents of `f` do not matter; on error, `f`
+/// holds unspecified values.
+///
+/// ```
+/// use giantstep_spiked::{features::{features, features_into}, sampling::{gaussian_data, sphere_rows}};
+/// let mut f = faer::Mat::new();
+/// for seed in 0..3 {
+///     let w = sphere_rows(20, 30, seed).unwrap();
+///     let x = gaussian_data(30, 50, seed + 100).unwrap();
+///     features_into(w.as_ref(), x.as_ref(), f64::tanh, &mut f).unwrap();
+///     assert_eq!(f, features(w.as_ref(), x.as_ref(), f64::tanh).unwrap());
+/// }
+/// ```
+pub fn features_into<S>(
+    w: MatRef<'_, f64>,
+    x: MatRef<'_, f64>,
+    sigma: S,
+    f: &mut Mat<f64>,
+) -> Result<(), SpikedError>
+where
+    S: Fn(f64) -> f64 + Sync,
+{
     if w.ncols() != x.nrows() {
         return Err(SpikedError::DimensionMismatch {
             what: "columns of W vs rows of X",
@@ -86,14 +116,17 @@ where
         });
     }
     check_matrix("features", w.nrows(), x.ncols())?;
-    let mut f = parallel_zeros(w.nrows(), x.ncols());
+    if (f.nrows(), f.ncols()) != (w.nrows(), x.ncols()) {
+        *f = Mat::new(); // free the old allocation first
+        *f = parallel_zeros(w.nrows(), x.ncols());
+    }
     matmul(f.as_mut(), Accum::Replace, w, x, 1.0, faer_par());
     if !apply_and_check_finite(f.as_mut(), sigma) {
         return Err(SpikedError::NonFinite {
             what: "features (activation output)",
         });
     }
-    Ok(f)
+    Ok(())
 }
 
 /// Mean of the features over the neurons of each group, per sample: entry `(a, ν)` is
