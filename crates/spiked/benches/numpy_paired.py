@@ -12,7 +12,10 @@ call (OpenBLAS's notably), and the wake-up of one's own.
 
 Usage (in a throwaway venv with numpy; build the example first with
 `cargo build --release -p giantstep-spiked --example pipeline_timing`):
-    python crates/spiked/benches/numpy_paired.py p n d rounds block [path/to/pipeline_timing]
+    python crates/spiked/benches/numpy_paired.py p n d rounds block [path/to/pipeline_timing] [reuse]
+With `reuse`, giantstep's pipelines keep their memory between runs (`features_into` and a
+`CovarianceWorkspace`), as numpy's do through the C allocator's free lists; without it, they
+allocate the features and the covariance afresh.
 Prints both medians over all timed pipelines, their ratio, the per-round ratios, and the
 split between the features stage and covariance + eigenvalues.
 """
@@ -39,12 +42,15 @@ def numpy_once(w, x):
 
 def main():
     p, n, d, rounds, block = (int(a) for a in sys.argv[1:6])
-    exe = sys.argv[6] if len(sys.argv) > 6 else "target/release/examples/pipeline_timing"
+    extra = sys.argv[6:]
+    mode = ["reuse"] if "reuse" in extra else []
+    paths = [a for a in extra if a != "reuse"]
+    exe = paths[0] if paths else "target/release/examples/pipeline_timing"
     rng = np.random.default_rng(0)
     w = rng.standard_normal((p, d))
     w /= np.linalg.norm(w, axis=1, keepdims=True)
     x = rng.standard_normal((d, n))
-    child = subprocess.Popen([exe, str(p), str(n), str(d), "0"], stdin=subprocess.PIPE,
+    child = subprocess.Popen([exe, str(p), str(n), str(d), "0"] + mode, stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True, bufsize=1)
 
     def rust_once():
@@ -70,7 +76,7 @@ def main():
     total = lambda v: [t for t, _ in v]
     feats = lambda v: [f for _, f in v]
     rest = lambda v: [t - f for t, f in v]
-    print(f"p={p} n={n} d={d}, {rounds} rounds of {block}: numpy median "
+    print(f"p={p} n={n} d={d}, {rounds} rounds of {block}{' (giantstep reusing memory)' if mode else ''}: numpy median "
           f"{med(total(theirs)):.1f} ms, giantstep median {med(total(ours)):.1f} ms, ratio "
           f"{med(total(ours)) / med(total(theirs)):.3f}; per round: "
           + " ".join(f"{r:.3f}" for r in ratios))
