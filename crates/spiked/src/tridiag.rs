@@ -252,21 +252,20 @@ struct PackedLower<'a> {
 }
 
 impl<'a> PackedLower<'a> {
-    /// Room for the trailing matrices of an `n×n` matrix (the largest, `A(1.., 1..)`,
-    /// is the first copied), in `storage`, which is grown (freshly allocated) if too short.
-    fn new(n: usize, storage: &'a mut Vec<f64>) -> Self {
+    /// Number of values needed for the trailing matrices of an `n×n` matrix (the largest,
+    /// `A(1.., 1..)`, is the first copied).
+    fn len(n: usize) -> usize {
         let m = n.saturating_sub(1);
-        let blocks = m.div_ceil(PACK_WIDTH);
-        let len = (0..blocks)
+        (0..m.div_ceil(PACK_WIDTH))
             .map(|k| (m - k * PACK_WIDTH) * PACK_WIDTH.min(m - k * PACK_WIDTH))
-            .sum();
-        if storage.len() < len {
-            *storage = Vec::new(); // free the old allocation first
-            *storage = vec![0.0; len];
-        }
+            .sum()
+    }
+
+    /// An empty copy for an `n×n` matrix in `storage` (at least [`PackedLower::len`] values).
+    fn new(n: usize, storage: &'a mut [f64]) -> Self {
         Self {
-            data: &mut storage[..len],
-            offsets: Vec::with_capacity(blocks),
+            data: storage,
+            offsets: Vec::with_capacity(n.div_ceil(PACK_WIDTH)),
             origin: n,
             n,
         }
@@ -576,9 +575,19 @@ fn tridiagonalize_body(
 ) -> (Vec<f64>, Vec<f64>) {
     let mut diag = vec![0.0; n];
     let mut offdiag = vec![0.0; n.saturating_sub(1)];
-    let mut w = vec![0.0; n * (BLOCK + 1)];
-    let mut work = vec![0.0; SYMV_TASKS * n];
-    let mut packed = PackedLower::new(n, scratch);
+    // Scratch: the packed copies, W (n×(b+1)), the symmetric products' partial sums, and
+    // [V, W, V] for the trailing update. Nothing in it is read before being written.
+    let packed_len = PackedLower::len(n);
+    let need = packed_len + n * (BLOCK + 1) + SYMV_TASKS * n + 3 * BLOCK * n;
+    if scratch.len() < need {
+        *scratch = Vec::new(); // free the old allocation first
+        *scratch = vec![0.0; need];
+    }
+    let (packed_mem, rest) = scratch.split_at_mut(packed_len);
+    let (w, rest) = rest.split_at_mut(n * (BLOCK + 1));
+    let (work, rest) = rest.split_at_mut(SYMV_TASKS * n);
+    let vwv = &mut rest[..3 * BLOCK * n];
+    let mut packed = PackedLower::new(n, packed_mem);
     let mut s = 0;
     while s < n {
         let m = n - s;
@@ -626,7 +635,7 @@ fn tridiagonalize_body(
                     )
                 })
                 .collect();
-            symv_panel(&packed, g + 1, len, v, wi, &mut work, &pairs);
+            symv_panel(&packed, g + 1, len, v, wi, work, &pairs);
             wi.iter_mut().for_each(|x| *x *= tau);
             let half = -0.5 * tau * dot(wi, v);
             wi.iter_mut().zip(v).for_each(|(x, y)| *x += half * y);
@@ -637,20 +646,21 @@ fn tridiagonalize_body(
         // Trailing update: A(nb:m, nb:m) -= V W^T + W V^T (lower triangle), one GEMM with
         // k = 2 nb: [V, W] [W, V]^T.
         let rest = m - nb;
-        let lhs = faer::Mat::<f64>::from_fn(rest, 2 * nb, |r, c| {
-            if c < nb {
-                a[(s + c) * n + s + nb + r]
-            } else {
-                wm[(c - nb) * m + nb + r]
-            }
-        });
-        let rhs = faer::Mat::<f64>::from_fn(rest, 2 * nb, |r, c| {
-            if c < nb {
-                wm[c * m + nb + r]
-            } else {
-                a[(s + c - nb) * n + s + nb + r]
-            }
-        });
+        // [V, W, V] (rest × 3 nb, column-major): its first 2 nb columns are [V, W], its last
+        // 2 nb columns [W, V].
+        let vwv = &mut vwv[..3 * nb * rest];
+        for (c, col) in vwv.chunks_mut(rest).enumerate() {
+            let src = match c / nb {
+                1 => &wm[(c - nb) * m + nb..(c - nb) * m + m],
+                _ => {
+                    let k = s + c % nb;
+                    &a[k * n + s + nb..k * n + n]
+                }
+            };
+            col.copy_from_slice(src);
+        }
+        let vwv = MatRef::from_column_major_slice(vwv, rest, 3 * nb);
+        let (lhs, rhs) = (vwv.subcols(0, 2 * nb), vwv.subcols(nb, 2 * nb));
         let start = (s + nb) * n + s + nb;
         let trailing =
             MatMut::from_column_major_slice_with_stride_mut(&mut a[start..], rest, rest, n);
@@ -658,9 +668,9 @@ fn tridiagonalize_body(
             trailing,
             BlockStructure::TriangularLower,
             Accum::Add,
-            lhs.as_ref(),
+            lhs,
             BlockStructure::Rectangular,
-            rhs.as_ref().transpose(),
+            rhs.transpose(),
             BlockStructure::Rectangular,
             -1.0,
             par,
@@ -891,7 +901,7 @@ mod tests {
         let g = faer::Mat::<f64>::from_fn(n, n, |_, _| rng.random_range(-1.0..1.0));
         let sym = &g + g.transpose();
         let a = lower_to_buffer(sym.as_ref());
-        let mut storage = Vec::new();
+        let mut storage = vec![0.0; PackedLower::len(n)];
         let mut packed = PackedLower::new(n, &mut storage);
         for origin in [1usize, 33, 70] {
             packed.fill(&a, origin);
