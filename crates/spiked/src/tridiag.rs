@@ -2,29 +2,30 @@
 //!
 //! The eigenvalue-only path of [`crate::spectrum`]: the classic two-level scheme of LAPACK's
 //! `dsytrd` (panel factorization as in `dlatrd`, then a rank-`2b` symmetric update of the
-//! trailing matrix with one triangular GEMM), followed by a values-only QL iteration on
+//! trailing matrix by GEMMs), followed by a values-only QL iteration on
 //! the tridiagonal matrix. Compared with a one-level reduction it reads the trailing matrix
 //! once per column (a fused symmetric matrix-vector product) instead of reading and writing
 //! it, and moves half of the flops into level-3 products. The tridiagonal eigenvalues come
 //! from the root-free rational QL iteration (EISPACK `tqlrat`), about 4× faster than a QR
 //! iteration with rotations when no eigenvectors are wanted.
 //!
-//! Memory layout of the products: at the start of each panel the trailing matrix is copied
-//! into contiguous column blocks ([`PackedLower`]), which all of the panel's symmetric
-//! products then read (20-40% faster than the column-major matrix, for one extra pass over
-//! the triangle per panel; the copy is `n²/2` values of scratch memory, which
-//! `CovarianceWorkspace` keeps between calls).
+//! Memory layout of the products: each trailing update also copies the updated trailing
+//! matrix into contiguous column blocks ([`PackedLower`]), which all of the next panel's
+//! symmetric products then read (20-40% faster than the column-major matrix). The update
+//! runs by column blocks of that copy, one sequential GEMM per block and the blocks in
+//! parallel, each block copied while still in cache. The copy is `n²/2` values of scratch
+//! memory, which `CovarianceWorkspace` keeps between calls.
 //!
 //! Parallelism: the reduction runs on a rayon worker (`rayon::scope`), so that the
 //! per-column fork-joins (the symmetric product, the panel combinations) stay inside the
 //! pool instead of waking a worker from outside each time.
 //!
 //! Determinism: the matrix-vector products are split into a number of tasks that depends
-//! only on the size, reduced in a fixed order, and the panel combinations are split over
-//! rows (each row computed exactly as in one piece), so results do not depend on the
-//! number of rayon threads.
+//! only on the size, reduced in a fixed order, the panel combinations are split over rows
+//! (each row computed exactly as in one piece), and each block of the trailing update is
+//! one sequential GEMM, so results do not depend on the number of rayon threads.
 
-use faer::linalg::matmul::triangular::{BlockStructure, matmul};
+use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
 use rayon::prelude::*;
 
@@ -239,8 +240,8 @@ const PACK_WIDTH: usize = 32;
 /// per panel serves all of the panel's products. In this layout consecutive columns follow
 /// each other in memory, which the hardware prefetchers stream far better than column
 /// segments one leading dimension apart: the product runs 20-40% faster at m = 600-2000
-/// (2 threads, measured), for a copy that costs one pass over the triangle per panel
-/// (1/32 of the products' reads).
+/// (2 threads, measured), for a copy made by the trailing update while the updated blocks
+/// are in cache.
 struct PackedLower<'a> {
     data: &'a mut [f64],
     /// Start of each block in `data`.
@@ -271,33 +272,36 @@ impl<'a> PackedLower<'a> {
         }
     }
 
-    /// Copies the lower triangle of `A(origin.., origin..)` from the column-major `n×n`
-    /// buffer `a`, one rayon task per block.
-    fn fill(&mut self, a: &[f64], origin: usize) {
+    /// Splits the storage into the blocks of a copy of `A(origin.., origin..)`, as
+    /// `(first column, block)` pairs, and records where they start.
+    fn blocks_mut(&mut self, origin: usize) -> Vec<(usize, &mut [f64])> {
         let n = self.n;
         self.origin = origin;
         self.offsets.clear();
-        let mut blocks: Vec<(usize, &mut [f64])> = Vec::new();
+        let mut blocks = Vec::with_capacity((n - origin.min(n)).div_ceil(PACK_WIDTH));
         let mut rest = &mut *self.data;
         let mut offset = 0;
         let mut first = origin;
         while first < n {
             let width = PACK_WIDTH.min(n - first);
             let len = (n - first) * width;
-            let (block, tail) = rest.split_at_mut(len);
+            let (block, tail) = std::mem::take(&mut rest).split_at_mut(len);
             self.offsets.push(offset);
             blocks.push((first, block));
             offset += len;
             rest = tail;
             first += width;
         }
-        blocks.into_par_iter().for_each(|(first, block)| {
-            let ld = n - first;
-            for (c, dst) in block.chunks_mut(ld).enumerate() {
-                let col = first + c;
-                dst[c..].copy_from_slice(&a[col * n + col..col * n + n]);
-            }
-        });
+        blocks
+    }
+
+    /// Copies the lower triangle of `A(origin.., origin..)` from the column-major `n×n`
+    /// buffer `a`, one rayon task per block.
+    fn fill(&mut self, a: &[f64], origin: usize) {
+        let n = self.n;
+        self.blocks_mut(origin)
+            .into_par_iter()
+            .for_each(|(first, block)| pack_block(&a[first * n..], n, first, block));
     }
 
     /// `y += A(top.., top..)[:, c0 - top .. c1 - top] contribution` as in [`symv_cols`]:
@@ -330,6 +334,84 @@ impl<'a> PackedLower<'a> {
                 &mut y[o - top..],
             );
         }
+    }
+}
+
+/// Copies the lower part of columns `first..` of a column-major matrix with `n` rows
+/// (`cols` starts at column `first`) into the packed block `block` (leading dimension
+/// `n − first`; column `c` of the block from row `first + c`).
+fn pack_block(cols: &[f64], n: usize, first: usize, block: &mut [f64]) {
+    let ld = n - first;
+    for (c, dst) in block.chunks_mut(ld).enumerate() {
+        dst[c..].copy_from_slice(&cols[c * n + first + c..c * n + n]);
+    }
+}
+
+/// One task of [`update_trailing_and_pack`]: columns `first..` of the matrix (`cols` starts
+/// at column `first`) and, unless it is the lone column `s1`, their packed block.
+struct UpdateBlock<'a> {
+    first: usize,
+    cols: &'a mut [f64],
+    packed: Option<&'a mut [f64]>,
+}
+
+/// Trailing update `A(s1.., s1..) −= L R^T` (lower part; `L`, `R` have `n − s1` rows) of the
+/// column-major `n×n` buffer `a`, by column blocks aligned with the packed copy of
+/// `A(s1+1.., s1+1..)`, which each block then refreshes from its just-updated columns while
+/// they are still in cache. One sequential GEMM per block (diagonal blocks are computed
+/// whole, writing above the diagonal of `a`, which is never read); blocks run in parallel
+/// unless `par` is sequential. Each block's result does not depend on the split.
+fn update_trailing_and_pack(
+    a: &mut [f64],
+    n: usize,
+    s1: usize,
+    lhs: MatRef<'_, f64>,
+    rhs: MatRef<'_, f64>,
+    packed: &mut PackedLower<'_>,
+    par: Par,
+) {
+    let (_, tail) = a.split_at_mut(s1 * n);
+    let (column_s1, mut rest) = tail.split_at_mut(n);
+    let mut tasks = vec![UpdateBlock {
+        first: s1,
+        cols: column_s1,
+        packed: None,
+    }];
+    for (first, block) in packed.blocks_mut(s1 + 1) {
+        let width = block.len() / (n - first);
+        let (cols, tail) = std::mem::take(&mut rest).split_at_mut(width * n);
+        tasks.push(UpdateBlock {
+            first,
+            cols,
+            packed: Some(block),
+        });
+        rest = tail;
+    }
+    let run = |UpdateBlock {
+                   first,
+                   cols,
+                   packed,
+               }: UpdateBlock<'_>| {
+        let width = cols.len() / n;
+        let rows = n - first;
+        let dst =
+            MatMut::from_column_major_slice_with_stride_mut(&mut cols[first..], rows, width, n);
+        let r0 = first - s1;
+        matmul(
+            dst,
+            Accum::Add,
+            lhs.subrows(r0, rows),
+            rhs.subrows(r0, width).transpose(),
+            -1.0,
+            Par::Seq,
+        );
+        if let Some(block) = packed {
+            pack_block(cols, n, first, block);
+        }
+    };
+    match par {
+        Par::Seq => tasks.into_iter().for_each(run),
+        _ => tasks.into_par_iter().for_each(run),
     }
 }
 
@@ -593,8 +675,11 @@ fn tridiagonalize_body(
         let m = n - s;
         let last = m <= BLOCK + 1;
         let nb = if last { m } else { BLOCK };
-        // The panel's symmetric products all read A(s+1.., s+1..) as it is now.
-        packed.fill(a, s + 1);
+        // The panel's symmetric products all read A(s+1.., s+1..) as it is now (copied by
+        // the previous trailing update, or here for the first panel).
+        if s == 0 {
+            packed.fill(a, 1);
+        }
         // Panel (dlatrd, lower): columns s..s+nb, W stored m×nb with leading dimension m.
         let wm = &mut w[..m * nb];
         for i in 0..nb {
@@ -643,7 +728,7 @@ fn tridiagonalize_body(
         if last {
             break;
         }
-        // Trailing update: A(nb:m, nb:m) -= V W^T + W V^T (lower triangle), one GEMM with
+        // Trailing update: A(nb:m, nb:m) -= V W^T + W V^T (lower triangle), GEMMs with
         // k = 2 nb: [V, W] [W, V]^T.
         let rest = m - nb;
         // [V, W, V] (rest × 3 nb, column-major): its first 2 nb columns are [V, W], its last
@@ -661,20 +746,7 @@ fn tridiagonalize_body(
         }
         let vwv = MatRef::from_column_major_slice(vwv, rest, 3 * nb);
         let (lhs, rhs) = (vwv.subcols(0, 2 * nb), vwv.subcols(nb, 2 * nb));
-        let start = (s + nb) * n + s + nb;
-        let trailing =
-            MatMut::from_column_major_slice_with_stride_mut(&mut a[start..], rest, rest, n);
-        matmul(
-            trailing,
-            BlockStructure::TriangularLower,
-            Accum::Add,
-            lhs,
-            BlockStructure::Rectangular,
-            rhs.transpose(),
-            BlockStructure::Rectangular,
-            -1.0,
-            par,
-        );
+        update_trailing_and_pack(a, n, s + nb, lhs, rhs, &mut packed, par);
         s += nb;
     }
     (diag, offdiag)
