@@ -248,11 +248,13 @@ pub fn mp_rows(zs: &[Complex64], progress: &dyn Progress) -> Result<Vec<Row>> {
     let st = |e| Error::kernel("stieltjes", e);
     progress.start("simulation: Marchenko-Pastur", seeds.len() as u64);
     let mut evs = Vec::new();
+    let mut workspace = giantstep_spiked::spectrum::CovarianceWorkspace::new();
     for &s in &seeds {
         let f = giantstep_spiked::sampling::gaussian_data(p, n, s)
             .map_err(|e| Error::kernel("spiked", e))?;
         evs.push(
-            giantstep_spiked::spectrum::covariance_eigenvalues(f.as_ref())
+            workspace
+                .covariance_eigenvalues(f.as_ref())
                 .map_err(|e| Error::kernel("spiked", e))?,
         );
         progress.inc(1);

@@ -206,6 +206,7 @@ pub fn one_step_equivalence(
     let (_, n) = network::sizes(model, d);
     progress.start("simulation: one step", (cs.len() * seeds.len()) as u64);
     let mut points = Vec::new();
+    let (mut f, mut workspace) = (faer::Mat::new(), spectrum::CovarianceWorkspace::new());
     for &cval in cs {
         let n0 = (cval * d as f64).round().max(1.0) as usize;
         let mut overlap = Vec::new();
@@ -221,9 +222,10 @@ pub fn one_step_equivalence(
             )
             .map_err(|e| Error::kernel("spiked", e))?;
             let act = model.activation.clone();
-            let f = features::features(layer.w.as_ref(), x.as_ref(), |z| act.eval(z))
+            features::features_into(layer.w.as_ref(), x.as_ref(), |z| act.eval(z), &mut f)
                 .map_err(|e| Error::kernel("spiked", e))?;
-            let ev = spectrum::covariance_eigenvalues(f.as_ref())
+            let ev = workspace
+                .covariance_eigenvalues(f.as_ref())
                 .map_err(|e| Error::kernel("spiked", e))?;
             m_onestep.push(
                 zs.iter()
