@@ -415,17 +415,19 @@ fn update_trailing_and_pack(
     }
 }
 
-/// `y = A x − Σ_k (a_k (w_k · x) + w_k (a_k · x))` for the `m×m` symmetric matrix whose
-/// lower triangle starts at `a[0]` with leading dimension `lda`, and the panel column pairs
-/// `(a_k, w_k)` (each of length at least `m`): the `dlatrd` product of a panel column,
-/// `A22 v − A_panel (W_panel^T v) − W_panel (A_panel^T v)`.
+/// `y = tau (A x − Σ_k (a_k (w_k · x) + w_k (a_k · x)))` for the `m×m` trailing matrix
+/// `A = A(top.., top..)` held in `packed`, and the panel column pairs `(a_k, w_k)` (each of
+/// length at least `m`): the `dlatrd` product of a panel column,
+/// `tau (A22 v − A_panel (W_panel^T v) − W_panel (A_panel^T v))`. Returns `y · x`.
 ///
 /// `work` holds `SYMV_TASKS * m` scratch values. Large products run as `SYMV_TASKS` tasks
 /// over column ranges of equal triangle area; each task also forms the panel dot products
-/// over its own index range. Partial results are summed in a fixed order, then the panel
-/// correction is applied once (split over rows): results do not depend on the thread
-/// count. Small products run sequentially.
+/// over its own index range. The partial results are then summed, corrected, scaled and
+/// dotted with `x` in one pass split over rows, each row computed in a fixed order and the
+/// chunks' dot products added in chunk order: results do not depend on the thread count.
+/// Small products run sequentially.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn symv_panel(
     packed: &PackedLower,
     top: usize,
@@ -434,15 +436,17 @@ fn symv_panel(
     y: &mut [f64],
     work: &mut [f64],
     pairs: &[(&[f64], &[f64])],
-) {
+    tau: f64,
+) -> f64 {
     let y = &mut y[..m];
-    y.fill(0.0);
     let mut dots = vec![0.0; 2 * pairs.len()];
     if m < SYMV_PAR_MIN {
+        y.fill(0.0);
         packed.symv_cols(top, top, top + m, x, y);
         panel_dots(pairs, x, 0, m, &mut dots);
         subtract_combination(y, &panel_terms(pairs, &dots));
-        return;
+        y.iter_mut().for_each(|v| *v *= tau);
+        return dot(y, x);
     }
     // Column ranges with equal triangle area: column j costs (m - j).
     let bounds: Vec<usize> = (0..=SYMV_TASKS)
@@ -461,21 +465,40 @@ fn symv_panel(
         .zip(task_dots.par_chunks_mut(width))
         .enumerate()
         .for_each(|(t, (buf, d))| {
-            buf.fill(0.0);
-            packed.symv_cols(top, top + bounds[t], top + bounds[t + 1], x, buf);
+            // Task t touches rows bounds[t].. only.
+            buf[bounds[t]..].fill(0.0);
+            packed.symv_cols(top, top + bounds[t], top + bounds[t + 1], x, &mut buf[..]);
             panel_dots(pairs, x, bounds[t], bounds[t + 1], d);
         });
-    for buf in parts.chunks(m) {
-        for (yi, bi) in y.iter_mut().zip(buf) {
-            *yi += bi;
-        }
-    }
     for d in task_dots.chunks(width) {
         for (total, part) in dots.iter_mut().zip(d) {
             *total += part;
         }
     }
-    subtract_combination_par(y, &panel_terms(pairs, &dots));
+    let terms = panel_terms(pairs, &dots);
+    let parts = &work[..SYMV_TASKS * m];
+    let chunk_dots: Vec<f64> = y
+        .par_chunks_mut(COMBINATION_CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let r0 = c * COMBINATION_CHUNK;
+            let r1 = r0 + chunk.len();
+            chunk.fill(0.0);
+            for (t, part) in parts.chunks(m).enumerate() {
+                // Rows below bounds[t] of part t are not written (zero contributions).
+                let from = bounds[t].clamp(r0, r1);
+                for (yi, pi) in chunk[from - r0..].iter_mut().zip(&part[from..r1]) {
+                    *yi += pi;
+                }
+            }
+            let rows: Vec<(&[f64], f64)> =
+                terms.iter().map(|&(col, k)| (&col[r0..r1], k)).collect();
+            subtract_combination_dispatch(chunk, &rows);
+            chunk.iter_mut().for_each(|v| *v *= tau);
+            dot(chunk, &x[r0..r1])
+        })
+        .collect();
+    chunk_dots.iter().sum()
 }
 
 /// The correction terms `(a_k, w_k · x)`, `(w_k, a_k · x)` of the panel pairs, from the dot
@@ -720,9 +743,8 @@ fn tridiagonalize_body(
                     )
                 })
                 .collect();
-            symv_panel(&packed, g + 1, len, v, wi, work, &pairs);
-            wi.iter_mut().for_each(|x| *x *= tau);
-            let half = -0.5 * tau * dot(wi, v);
+            let wv = symv_panel(&packed, g + 1, len, v, wi, work, &pairs, tau);
+            let half = -0.5 * tau * wv;
             wi.iter_mut().zip(v).for_each(|(x, y)| *x += half * y);
         }
         if last {
