@@ -33,7 +33,11 @@ pub fn symmetric_eigenvalues(a: MatRef<'_, f64>) -> Result<Vec<f64>, SpikedError
     check_size("matrix dimension", n)?;
     check_matrix("eigenvalue workspace", n, n)?;
     let mut buf = lower_to_buffer(a);
-    let mut ev = eigenvalues_lower_in_place(&mut buf, n, faer_par())?;
+    sorted_finite(eigenvalues_lower_in_place(&mut buf, n, faer_par())?)
+}
+
+/// Eigenvalues in ascending order, or `NonFinite` if any is NaN or infinite.
+fn sorted_finite(mut ev: Vec<f64>) -> Result<Vec<f64>, SpikedError> {
     if ev.iter().any(|v| !v.is_finite()) {
         return Err(SpikedError::NonFinite {
             what: "eigenvalues",
@@ -94,7 +98,7 @@ pub struct CovarianceWorkspace {
 }
 
 impl CovarianceWorkspace {
-    /// An empty workspace; the buffer is allocated by the first call.
+    /// An empty workspace; the buffers are allocated by the first call.
     pub fn new() -> Self {
         Self::default()
     }
@@ -111,14 +115,12 @@ impl CovarianceWorkspace {
         } else {
             syrk_lower_into(&mut self.lower, f.transpose(), 1.0 / n as f64);
         }
-        let mut ev =
-            eigenvalues_lower_with_scratch(&mut self.lower, small, faer_par(), &mut self.scratch)?;
-        if ev.iter().any(|v| !v.is_finite()) {
-            return Err(SpikedError::NonFinite {
-                what: "eigenvalues",
-            });
-        }
-        ev.sort_by(f64::total_cmp);
+        let ev = sorted_finite(eigenvalues_lower_with_scratch(
+            &mut self.lower,
+            small,
+            faer_par(),
+            &mut self.scratch,
+        )?)?;
         if p <= n {
             Ok(ev)
         } else {
@@ -170,15 +172,11 @@ pub struct Spectrum {
 
 impl Spectrum {
     /// Wraps eigenvalues (sorted ascending on construction); rejects empty or non-finite input.
-    pub fn new(mut eigenvalues: Vec<f64>) -> Result<Self, SpikedError> {
+    pub fn new(eigenvalues: Vec<f64>) -> Result<Self, SpikedError> {
         check_size("number of eigenvalues", eigenvalues.len())?;
-        if eigenvalues.iter().any(|v| !v.is_finite()) {
-            return Err(SpikedError::NonFinite {
-                what: "eigenvalues",
-            });
-        }
-        eigenvalues.sort_by(f64::total_cmp);
-        Ok(Self { eigenvalues })
+        Ok(Self {
+            eigenvalues: sorted_finite(eigenvalues)?,
+        })
     }
 
     /// The spectrum of `F F^T / n` ([`covariance_eigenvalues`]).
