@@ -524,12 +524,6 @@ fn cmd_simulate_risk(args: &SimulateRiskArgs) -> Result<()> {
     let e = args.common.experiment()?;
     let model = Model::new(&e)?;
     let n_test = parse_count("n_test", &args.n_test)?;
-    if n_test == 0 || n_test > 10_000_000 {
-        return Err(Error::field(
-            "n_test",
-            format!("{n_test} is outside 1..=10000000"),
-        ));
-    }
     let bar = Bar::new(args.common.quiet);
     let cmp = learning::compare_risk(&model, e.d, &e.seeds, n_test, &bar)?;
     drop(bar);

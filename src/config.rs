@@ -66,6 +66,15 @@ pub enum SpikeSource {
     },
 }
 
+/// Text formats of an experiment description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// TOML (files ending in `.toml`).
+    Toml,
+    /// JSON (any other file).
+    Json,
+}
+
 /// The experiment description. Missing fields take the defaults of [`Experiment::default`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -139,17 +148,25 @@ impl Experiment {
                 ),
             });
         }
-        let is_toml = path.extension().is_some_and(|e| e == "toml");
-        let parsed: Self = if is_toml {
-            toml::from_str(&text).map_err(|e| Error::ConfigParse {
-                path: path.into(),
-                message: crate::error::one_line(&e.to_string()),
-            })?
+        let format = if path.extension().is_some_and(|e| e == "toml") {
+            Format::Toml
         } else {
-            serde_json::from_str(&text).map_err(|e| Error::ConfigParse {
-                path: path.into(),
-                message: crate::error::one_line(&e.to_string()),
-            })?
+            Format::Json
+        };
+        Self::parse(&text, format, path)
+    }
+
+    /// Parses a description from text (`origin` names where it came from in errors:
+    /// a file path, or e.g. `<dict>` for the Python package); missing fields take their
+    /// defaults. The result is validated.
+    pub fn parse(text: &str, format: Format, origin: &Path) -> Result<Self> {
+        let parse_error = |message: String| Error::ConfigParse {
+            path: origin.into(),
+            message: crate::error::one_line(&message),
+        };
+        let parsed: Self = match format {
+            Format::Toml => toml::from_str(text).map_err(|e| parse_error(e.to_string()))?,
+            Format::Json => serde_json::from_str(text).map_err(|e| parse_error(e.to_string()))?,
         };
         parsed.validate()?;
         Ok(parsed)

@@ -35,7 +35,28 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// A numerical kernel rejected its input or did not converge.
+    /// A numerical kernel rejected its input as invalid (a point outside the domain, a
+    /// table of the wrong size, a request above a documented limit).
+    #[error("{kernel}: {message}")]
+    InvalidInput {
+        /// Which kernel (`hermite`, `spiked`, `stieltjes`, `risk`).
+        kernel: &'static str,
+        /// The kernel's own error message.
+        message: String,
+    },
+    /// An iterative kernel solver stopped before its tolerance was met.
+    #[error("{kernel}: {message}")]
+    NotConverged {
+        /// Which kernel (`stieltjes`, `risk`, `hermite`).
+        kernel: &'static str,
+        /// The kernel's own error message.
+        message: String,
+        /// Residual at the last iterate.
+        residual: f64,
+        /// Iterations performed.
+        iterations: usize,
+    },
+    /// A numerical kernel failed on valid input (singular system, wrong branch, overflow).
     #[error("{kernel}: {message}")]
     Kernel {
         /// Which kernel (`hermite`, `spiked`, `stieltjes`, `risk`).
@@ -67,6 +88,88 @@ impl Error {
         Error::Kernel {
             kernel,
             message: one_line(&err.to_string()),
+        }
+    }
+
+    /// Wraps an error of `giantstep-stieltjes`, keeping its category: non-convergence
+    /// (with residual and iterations) and invalid input get their own variants.
+    pub fn stieltjes(err: giantstep_stieltjes::StieltjesError) -> Self {
+        use giantstep_stieltjes::StieltjesError as E;
+        let kernel = "stieltjes";
+        match err {
+            E::NotConverged {
+                residual,
+                iterations,
+            } => Self::not_converged(kernel, &err, residual, iterations),
+            E::InvalidParameter { .. }
+            | E::InvalidEntry { .. }
+            | E::NotNormalized { .. }
+            | E::LengthMismatch { .. }
+            | E::TooLarge { .. }
+            | E::InvalidZ { .. } => Self::invalid_input(kernel, &err),
+            _ => Self::kernel(kernel, err),
+        }
+    }
+
+    /// Wraps an error of `giantstep-risk`, keeping its category (see [`Error::stieltjes`]).
+    pub fn risk(err: giantstep_risk::RiskError) -> Self {
+        use giantstep_risk::RiskError as E;
+        let kernel = "risk";
+        match err {
+            E::NotConverged {
+                residual,
+                iterations,
+                ..
+            } => Self::not_converged(kernel, &err, residual, iterations),
+            E::BadLambda(_)
+            | E::BadRatio { .. }
+            | E::BadNoise(_)
+            | E::BadGroups(_)
+            | E::BadInput(_)
+            | E::TooLarge { .. } => Self::invalid_input(kernel, &err),
+            _ => Self::kernel(kernel, err),
+        }
+    }
+
+    /// Wraps an error of `giantstep-hermite`, keeping its category (see [`Error::stieltjes`]).
+    pub fn hermite(err: giantstep_hermite::HermiteError) -> Self {
+        use giantstep_hermite::HermiteError as E;
+        let kernel = "hermite";
+        match err {
+            E::NotConverged {
+                residual,
+                iterations,
+            } => Self::not_converged(kernel, &err, residual, iterations),
+            E::ZeroNodes
+            | E::TooManyNodes { .. }
+            | E::KMaxTooLarge { .. }
+            | E::InvalidScale(_)
+            | E::InvalidCutoff { .. }
+            | E::InvalidRule(_)
+            | E::UnknownActivation { .. }
+            | E::ParseActivation { .. } => Self::invalid_input(kernel, &err),
+            _ => Self::kernel(kernel, err),
+        }
+    }
+
+    fn invalid_input(kernel: &'static str, err: &dyn std::fmt::Display) -> Self {
+        Error::InvalidInput {
+            kernel,
+            message: one_line(&err.to_string()),
+        }
+    }
+
+    fn not_converged(
+        kernel: &'static str,
+        err: &dyn std::fmt::Display,
+        residual: f64,
+        iterations: usize,
+    ) -> Self {
+        Error::NotConverged {
+            kernel,
+            message: one_line(&err.to_string()),
+            residual,
+            iterations,
         }
     }
 

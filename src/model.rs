@@ -187,15 +187,12 @@ impl Model {
         } else {
             GaussianRule::piecewise_legendre(&kinks, KAPPA_NODES_PER_PIECE, KAPPA_CUTOFF)
         };
-        rule.map_err(|e| Error::kernel("hermite", e))
+        rule.map_err(Error::hermite)
     }
 
     /// `(μ0, μ1, μ*²)` at shift `c` for the student activation.
     pub fn shifted(&self, c: f64) -> Result<(f64, f64, f64)> {
-        let v = self
-            .shifted
-            .eval(c)
-            .map_err(|e| Error::kernel("hermite", e))?;
+        let v = self.shifted.eval(c).map_err(Error::hermite)?;
         Ok((v.mu[0], v.mu[1], v.mu_star_sq))
     }
 
@@ -228,7 +225,7 @@ impl Model {
             t.d,
             t.e2,
         )
-        .map_err(|e| Error::kernel("stieltjes", e))
+        .map_err(Error::stieltjes)
     }
 
     /// The spiked spectral problem on the Gaussian κ-rule.
@@ -241,8 +238,7 @@ impl Model {
     /// weights `1/n`: the conditional theory).
     pub fn spectral_problem_on(&self, nodes: &[f64], weights: &[f64]) -> Result<SpikedProblem> {
         let profile = self.stieltjes_profile(nodes, weights)?;
-        SpikedProblem::new(profile, self.pi(), self.psi, self.alpha)
-            .map_err(|e| Error::kernel("stieltjes", e))
+        SpikedProblem::new(profile, self.pi(), self.psi, self.alpha).map_err(Error::stieltjes)
     }
 }
 

@@ -77,6 +77,38 @@ pub fn parse_complex(field: &str, s: &str) -> Result<Complex64> {
 /// Largest number of grid points accepted by [`parse_grid`].
 pub const MAX_GRID_POINTS: usize = 100_000;
 
+/// Checks a grid given as points: 1 to [`MAX_GRID_POINTS`] finite values in non-decreasing
+/// order (what [`parse_grid`] produces, and what the density sweep's continuation needs).
+pub fn check_grid(field: &str, x: &[f64]) -> Result<()> {
+    if x.is_empty() || x.len() > MAX_GRID_POINTS {
+        return Err(Error::field(
+            field,
+            format!(
+                "{} points; a grid has between 1 and {MAX_GRID_POINTS}",
+                x.len()
+            ),
+        ));
+    }
+    if let Some(i) = x.iter().position(|v| !v.is_finite()) {
+        return Err(Error::field(
+            field,
+            format!("point {i} is {} (not finite)", x[i]),
+        ));
+    }
+    if let Some(i) = x.windows(2).position(|w| w[1] < w[0]) {
+        return Err(Error::field(
+            field,
+            format!(
+                "points must be non-decreasing: x[{}] = {} < x[{i}] = {}",
+                i + 1,
+                x[i + 1],
+                x[i]
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Parses a grid `start:end:count` into `count` equally spaced points (ends included).
 pub fn parse_grid(field: &str, s: &str) -> Result<Vec<f64>> {
     let parts: Vec<&str> = s.split(':').collect();

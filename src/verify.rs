@@ -245,7 +245,7 @@ pub fn mp_rows(zs: &[Complex64], progress: &dyn Progress) -> Result<Vec<Row>> {
     let gamma = p as f64 / n as f64;
     let seeds = SEEDS_SPECTRUM;
     let config = format!("MP, iid N(0,1) F, p={p}, n={n}");
-    let st = |e| Error::kernel("stieltjes", e);
+    let st = Error::stieltjes;
     progress.start("simulation: Marchenko-Pastur", seeds.len() as u64);
     let mut evs = Vec::new();
     let mut workspace = giantstep_spiked::spectrum::CovarianceWorkspace::new();

@@ -32,6 +32,10 @@ pub struct RiskComparison {
     pub sim_gen: (f64, f64),
     /// Simulated `E_train` (seed mean) and its standard error.
     pub sim_train: (f64, f64),
+    /// Simulated `E_gen` per seed (in the order of `seeds`).
+    pub seed_gen: Vec<f64>,
+    /// Simulated `E_train` per seed (in the order of `seeds`).
+    pub seed_train: Vec<f64>,
 }
 
 /// Ridge on the spiked model's features for every seed.
@@ -50,7 +54,11 @@ pub fn simulate_risk(
         .collect()
 }
 
-/// `E_gen`, `E_train`: theory and simulation at dimension `d`.
+/// Largest number of fresh test samples per seed accepted by [`compare_risk`].
+pub const MAX_N_TEST: usize = 10_000_000;
+
+/// `E_gen`, `E_train`: theory and simulation at dimension `d`, with `n_test` fresh test
+/// samples per seed (`1..=MAX_N_TEST`, else an `InvalidField` error naming `n_test`).
 pub fn compare_risk(
     model: &Model,
     d: usize,
@@ -58,6 +66,12 @@ pub fn compare_risk(
     n_test: usize,
     progress: &dyn Progress,
 ) -> Result<RiskComparison> {
+    if n_test == 0 || n_test > MAX_N_TEST {
+        return Err(Error::field(
+            "n_test",
+            format!("{n_test} is outside 1..={MAX_N_TEST}"),
+        ));
+    }
     let th = risk::risk(model)?;
     progress.start("simulation: ridge", seeds.len() as u64);
     let mut outs = Vec::new();
@@ -75,6 +89,8 @@ pub fn compare_risk(
         theory_train: th.train,
         sim_gen: mean_and_stderr(&gens),
         sim_train: mean_and_stderr(&trains),
+        seed_gen: gens,
+        seed_train: trains,
     })
 }
 
@@ -167,9 +183,8 @@ pub struct OneStepEquivalence {
 
 /// `cos_c² = c μ1(σ*)² / (c μ1(σ*)² + E[σ*²] + Δ)`.
 pub fn overlap_prediction(model: &Model, c: f64) -> Result<f64> {
-    let sc = ShiftedCoefficients::new(model.target.clone(), 1)
-        .map_err(|e| Error::kernel("hermite", e))?;
-    let v = sc.eval(0.0).map_err(|e| Error::kernel("hermite", e))?;
+    let sc = ShiftedCoefficients::new(model.target.clone(), 1).map_err(Error::hermite)?;
+    let v = sc.eval(0.0).map_err(Error::hermite)?;
     Ok(onestep::finite_batch_cos2(
         c,
         model.mu_target[1],

@@ -49,9 +49,7 @@ pub fn risk_problem(model: &Model) -> RiskProblem {
 
 /// Asymptotic `E_gen`, `E_train` of `model`.
 pub fn risk(model: &Model) -> Result<RiskPoint> {
-    let r = risk_problem(model)
-        .solve()
-        .map_err(|e| Error::kernel("risk", e))?;
+    let r = risk_problem(model).solve().map_err(Error::risk)?;
     Ok(RiskPoint {
         model: model.summary(),
         r#gen: r.e_gen,
@@ -82,7 +80,7 @@ pub fn curve_alpha(
 ) -> Result<Curve> {
     progress.start(&format!("theory: {label}"), 1);
     let points = learning_curve(&risk_problem(model), &Sweep::Alpha(alphas.to_vec()))
-        .map_err(|e| Error::kernel("risk", e))?;
+        .map_err(Error::risk)?;
     progress.inc(1);
     Ok(Curve {
         label: label.to_string(),
@@ -108,8 +106,7 @@ pub fn curve_eta(
         fractions: a_probs.to_vec(),
         theta_rescaled: true,
     };
-    let points =
-        learning_curve(&risk_problem(model), &sweep).map_err(|e| Error::kernel("risk", e))?;
+    let points = learning_curve(&risk_problem(model), &sweep).map_err(Error::risk)?;
     progress.inc(1);
     Ok(Curve {
         label: label.to_string(),

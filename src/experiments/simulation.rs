@@ -133,7 +133,7 @@ pub fn simulate_spectrum(
         let weights = vec![1.0 / dr.kappa.len() as f64; dr.kappa.len()];
         let cond = normalized_problem(model, &dr.kappa, &weights)?;
         for (j, &z) in zs.iter().enumerate() {
-            let s = cond.solve(z).map_err(|e| Error::kernel("stieltjes", e))?;
+            let s = cond.solve(z).map_err(Error::stieltjes)?;
             conditional[j].push(c(s.m));
         }
         eigenvalues.push(dr.eigenvalues);

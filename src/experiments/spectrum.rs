@@ -44,9 +44,7 @@ pub fn stieltjes_on(
     problem: &SpikedProblem,
     z: Complex64,
 ) -> Result<StieltjesPoint> {
-    let sol = problem
-        .solve(z)
-        .map_err(|e| Error::kernel("stieltjes", e))?;
+    let sol = problem.solve(z).map_err(Error::stieltjes)?;
     Ok(StieltjesPoint {
         model: model.summary(),
         z: c(z),
@@ -61,12 +59,7 @@ pub fn stieltjes_on(
 pub fn theory_m(model: &Model, zs: &[Complex64]) -> Result<Vec<Complex64>> {
     let problem = model.spectral_problem()?;
     zs.iter()
-        .map(|&z| {
-            problem
-                .solve(z)
-                .map(|s| s.m)
-                .map_err(|e| Error::kernel("stieltjes", e))
-        })
+        .map(|&z| problem.solve(z).map(|s| s.m).map_err(Error::stieltjes))
         .collect()
 }
 
@@ -150,7 +143,7 @@ impl TheorySpectrum {
 pub fn right_edge(problem: &SpikedProblem) -> Result<f64> {
     problem
         .right_edge(&DensityConfig::default())
-        .map_err(|e| Error::kernel("stieltjes", e))
+        .map_err(Error::stieltjes)
 }
 
 /// Number of points of the default density grid.
@@ -171,12 +164,16 @@ pub fn default_grid(hi: f64) -> Vec<f64> {
 }
 
 /// Limiting spectrum of `model`. `grid` = `None`: [`default_grid`] up to
-/// `1.15 · max(edge, rf_edge)`.
+/// `1.15 · max(edge, rf_edge)`; a given grid is checked by [`crate::parse::check_grid`]
+/// (finite, non-decreasing, at most `MAX_GRID_POINTS` points).
 pub fn theory_spectrum(
     model: &Model,
     grid: Option<&[f64]>,
     progress: &dyn Progress,
 ) -> Result<TheorySpectrum> {
+    if let Some(g) = grid {
+        crate::parse::check_grid("grid", g)?;
+    }
     let problem = model.spectral_problem()?;
     let cfg = DensityConfig::default();
     progress.start("theory: edges", 3);
@@ -193,7 +190,7 @@ pub fn theory_spectrum(
     let tail_mass = if rf_edge < edge {
         problem
             .tail_mass_below_edge(rf_edge, edge, &cfg)
-            .map_err(|e| Error::kernel("stieltjes", e))?
+            .map_err(Error::stieltjes)?
     } else {
         0.0
     };
@@ -207,9 +204,7 @@ pub fn theory_spectrum(
     let mut newton_steps = 0;
     // Sweep in chunks so the progress bar moves; continuation restarts per chunk.
     for chunk in x.chunks(100) {
-        let dens = problem
-            .density(chunk, &cfg)
-            .map_err(|e| Error::kernel("stieltjes", e))?;
+        let dens = problem.density(chunk, &cfg).map_err(Error::stieltjes)?;
         density.extend(dens.rho);
         newton_steps += dens.newton_steps;
         progress.inc(chunk.len() as u64);
@@ -218,7 +213,7 @@ pub fn theory_spectrum(
         Some(&x0) if x0 > 0.0 => {
             let above = problem
                 .tail_mass_below_edge(x0, edge, &cfg)
-                .map_err(|e| Error::kernel("stieltjes", e))?;
+                .map_err(Error::stieltjes)?;
             (1.0 - problem.atom() - above).max(0.0)
         }
         _ => 0.0,
