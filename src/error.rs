@@ -147,7 +147,9 @@ impl Error {
             | E::InvalidCutoff { .. }
             | E::InvalidRule(_)
             | E::UnknownActivation { .. }
-            | E::ParseActivation { .. } => Self::invalid_input(kernel, &err),
+            | E::ParseActivation { .. }
+            // a non-finite input, or a result that overflows for the given input
+            | E::NonFinite { .. } => Self::invalid_input(kernel, &err),
             _ => Self::kernel(kernel, err),
         }
     }

@@ -38,16 +38,16 @@ fn as_array<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<(Bound<'py, Py
     Ok((arr, kind))
 }
 
-fn is_scalar(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
-    let np = obj.py().import("numpy")?;
-    let ndarray = np.getattr("ndarray")?;
-    Ok(!obj.is_instance(&ndarray)? && np.call_method1("ndim", (obj,))?.extract::<usize>()? == 0)
+/// `obj` is a scalar (not an ndarray) whose array `arr` has no dimensions.
+fn is_scalar(obj: &Bound<'_, PyAny>, arr: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let ndarray = obj.py().import("numpy")?.getattr("ndarray")?;
+    Ok(!obj.is_instance(&ndarray)? && arr.getattr("ndim")?.extract::<usize>()? == 0)
 }
 
 /// A real argument: Python number or array-like of real numbers (complex is refused).
 pub fn real_values(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Values<f64>> {
-    let scalar = is_scalar(obj)?;
     let (arr, kind) = as_array(name, obj)?;
+    let scalar = is_scalar(obj, &arr)?;
     if kind == 'c' {
         return Err(invalid(format!(
             "`{name}` must be real, got a complex array"
@@ -64,8 +64,8 @@ pub fn real_values(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Values<f64>> 
 
 /// A complex argument: Python number or array-like of real or complex numbers.
 pub fn complex_values(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Values<Complex64>> {
-    let scalar = is_scalar(obj)?;
     let (arr, _) = as_array(name, obj)?;
+    let scalar = is_scalar(obj, &arr)?;
     let arr = arr.call_method1("astype", ("complex128",))?;
     let view: PyReadonlyArrayDyn<'_, Complex64> = arr.extract()?;
     Ok(Values {
