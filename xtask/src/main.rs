@@ -7,7 +7,9 @@
 //! 2. `cargo clippy --workspace --all-targets --release -- -D warnings`
 //! 3. `cargo test --workspace --release --no-fail-fast` (unit, integration and doc tests)
 //! 4. the theory-vs-simulation table (`giantstep verify`), printed in full
-//! 5. a short, deterministic fuzz smoke run of every cargo-fuzz target (fixed seed and
+//! 5. the Python package's pytest suite, in a venv under `target/` that it makes and fills
+//!    from the project's own files (see `python.rs`);
+//! 6. a short, deterministic fuzz smoke run of every cargo-fuzz target (fixed seed and
 //!    execution count, see `fuzz.rs`), when the nightly toolchain and cargo-fuzz are
 //!    available (installed on demand); otherwise it says it skipped it.
 //!
@@ -15,9 +17,11 @@
 //! shows everything that is wrong at once).
 //!
 //! `cargo xtask fuzz --seconds N` runs every fuzz target for `N` seconds (random seed);
-//! `cargo xtask fuzz --smoke` runs only the smoke of step 5.
+//! `cargo xtask fuzz --smoke` runs only the smoke of step 6; `cargo xtask pytest` only
+//! step 5 (after `cargo build --release`).
 
 mod fuzz;
+mod python;
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -42,9 +46,17 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("verify") => verify(&args[1..]),
         Some("fuzz") => fuzz::run_all_command(&args[1..]),
+        Some("pytest") => {
+            // the Python step alone (needs the release CLI: `cargo build --release` first)
+            if python::pytest().ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
         _ => {
             eprintln!(
-                "usage: cargo xtask verify [--no-fuzz]\n       cargo xtask fuzz [--seconds N | --smoke]"
+                "usage: cargo xtask verify [--no-fuzz]\n       cargo xtask fuzz [--seconds N | --smoke]\n       cargo xtask pytest"
             );
             ExitCode::from(2)
         }
@@ -116,8 +128,9 @@ fn cargo_test_counted(args: &[&str]) -> TestCounts {
     counts
 }
 
-/// In `"ok. 12 passed; 0 failed; ..."`, the number written just before `label`.
-fn count_before(text: &str, label: &str) -> u64 {
+/// In `"ok. 12 passed; 0 failed; ..."` (cargo) or `"2 failed, 90 passed in 4.2s"`
+/// (pytest), the number written just before `label`.
+pub(crate) fn count_before(text: &str, label: &str) -> u64 {
     text.find(label)
         .and_then(|end| text[..end].rsplit([' ', '.']).next())
         .and_then(|n| n.parse().ok())
@@ -175,6 +188,11 @@ fn verify(args: &[String]) -> ExitCode {
             ]))
         }),
     ];
+    let mut pytest_counts = python::PytestCounts::default();
+    steps.push(timed("python (pytest in target/python-venv)", || {
+        pytest_counts = python::pytest();
+        passed(pytest_counts.ok)
+    }));
     steps.push(timed("fuzz smoke (cargo +nightly fuzz)", || {
         if no_fuzz {
             Status::Skipped("--no-fuzz given".to_string())
@@ -204,7 +222,8 @@ fn verify(args: &[String]) -> ExitCode {
     );
     println!(
         "tests: {} passed, {} failed",
-        test_counts.passed, test_counts.failed
+        test_counts.passed + pytest_counts.passed,
+        test_counts.failed + pytest_counts.failed
     );
     if failed == 0 {
         ExitCode::SUCCESS
