@@ -8,13 +8,24 @@
 //! `n0 = c d` fresh samples: `W1 = W0 + η̃ diag(a) Ĝ` ([`giantstep_spiked::onestep::one_step`]).
 
 use crate::error::{Error, Result};
-use crate::experiments::simulation::group_assignment;
 use crate::model::Model;
 use faer::Mat;
 use giantstep_spiked::network::Network;
 use giantstep_spiked::onestep::{self, Gradient, OneStepConfig};
 use giantstep_spiked::seed::{derive_seed, tags};
 use giantstep_spiked::{features, ridge as sridge, sampling, spike};
+
+/// Group index per neuron: contiguous blocks with exact counts (largest remainders).
+pub fn group_assignment(model: &Model, p: usize) -> Result<Vec<usize>> {
+    let law = sampling::SecondLayerLaw::new(model.u(), model.pi())
+        .or_else(|_| {
+            // u values may repeat (e.g. u = 0 twice); the law only needs distinct labels.
+            let labels: Vec<f64> = (0..model.groups.len()).map(|a| a as f64).collect();
+            sampling::SecondLayerLaw::new(labels, model.pi())
+        })
+        .map_err(|e| Error::kernel("spiked", e))?;
+    Ok(law.exact_groups(p))
+}
 
 fn k(e: impl std::fmt::Display) -> Error {
     Error::kernel("spiked", e)

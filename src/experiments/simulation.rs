@@ -26,17 +26,7 @@ pub struct Draw {
     pub eigenvalues: Vec<f64>,
 }
 
-/// Group index per neuron: contiguous blocks with exact counts (largest remainders).
-pub fn group_assignment(model: &Model, p: usize) -> Result<Vec<usize>> {
-    let law = sampling::SecondLayerLaw::new(model.u(), model.pi())
-        .or_else(|_| {
-            // u values may repeat (e.g. u = 0 twice); the law only needs distinct labels.
-            let labels: Vec<f64> = (0..model.groups.len()).map(|a| a as f64).collect();
-            sampling::SecondLayerLaw::new(labels, model.pi())
-        })
-        .map_err(|e| Error::kernel("spiked", e))?;
-    Ok(law.exact_groups(p))
-}
+pub use super::network::group_assignment;
 
 /// Simulates the spiked features of `model` at dimension `d` with `seed`.
 pub fn draw(model: &Model, d: usize, seed: u64) -> Result<Draw> {

@@ -26,7 +26,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use crate::error::{HermiteError, Result};
-use crate::quadrature::FRAC_1_SQRT_2PI;
+use crate::rule::FRAC_1_SQRT_2PI;
 
 /// A user function `f64 -> f64`, shareable across threads.
 pub type ScalarFn = Arc<dyn Fn(f64) -> f64 + Send + Sync>;

@@ -30,6 +30,7 @@ pub mod error;
 pub mod polynomials;
 pub mod quadrature;
 mod roots;
+mod rule;
 pub mod shifted;
 
 pub use activation::Activation;

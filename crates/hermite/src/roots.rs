@@ -9,7 +9,7 @@
 
 use crate::error::{HermiteError, Result};
 use crate::polynomials::hermite_normalized_pair_scaled;
-use crate::quadrature::GaussianRule;
+use crate::rule::GaussianRule;
 
 /// Newton step `h_K(x) / h_K'(x)` (`h_K' = sqrt(K) h_{K-1}`) and `ln w(x)` with
 /// `w = 1/(K h_{K-1}(x)²)` (Christoffel weight of the probability-normalized rule).
