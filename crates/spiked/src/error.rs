@@ -146,3 +146,26 @@ pub(crate) fn check_matrix(
         }),
     }
 }
+
+impl From<giantstep_symeig::SymEigError> for SpikedError {
+    fn from(e: giantstep_symeig::SymEigError) -> Self {
+        use giantstep_symeig::SymEigError as E;
+        match e {
+            E::DimensionMismatch { expected, got } => SpikedError::DimensionMismatch {
+                what: "eigenvalue buffer",
+                expected,
+                got,
+            },
+            E::NotConverged {
+                residual,
+                iterations,
+            } => SpikedError::NotConverged {
+                residual,
+                iterations,
+            },
+            _ => SpikedError::NonFinite {
+                what: "eigenvalues",
+            },
+        }
+    }
+}

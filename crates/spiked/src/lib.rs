@@ -39,6 +39,5 @@ pub mod seed;
 pub mod simulation;
 pub mod spectrum;
 pub mod spike;
-mod tridiag;
 
 pub use error::SpikedError;

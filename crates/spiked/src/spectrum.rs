@@ -10,7 +10,9 @@ use num_complex::Complex64;
 use crate::covariance::syrk_lower_into;
 use crate::error::{SpikedError, check_matrix, check_size};
 use crate::par::faer_par;
-use crate::tridiag::{eigenvalues_lower_in_place, eigenvalues_lower_with_scratch, lower_to_buffer};
+use giantstep_symeig::{
+    eigenvalues_lower_in_place, eigenvalues_lower_with_scratch, lower_to_buffer,
+};
 
 /// All eigenvalues (ascending) of a symmetric matrix, of which only the lower triangle is
 /// read. Values only: no eigenvectors are formed.
