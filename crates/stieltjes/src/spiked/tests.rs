@@ -1,0 +1,101 @@
+//! Unit tests of the solver internals: the analytic Jacobian against central differences,
+//! Newton against the Anderson cold start, typed errors.
+
+use super::*;
+
+fn problem(r: usize) -> SpikedProblem {
+    let nodes = vec![-2.0, -0.7, 0.3, 1.1, 2.4];
+    let weights = vec![0.1, 0.25, 0.3, 0.25, 0.1];
+    let profile = Profile::from_fn(nodes, weights, r, |k, a| {
+        let c = (a as f64 + 1.0) * 0.7 * k;
+        (0.4 + 0.3 * c.tanh(), 0.2 + 0.1 * (c * 0.5).sin().powi(2))
+    })
+    .unwrap();
+    let pi: Vec<f64> = (0..r).map(|a| (a + 1) as f64).collect();
+    let tot: f64 = pi.iter().sum();
+    SpikedProblem::new(profile, pi.iter().map(|v| v / tot).collect(), 1.3, 0.8).unwrap()
+}
+
+#[test]
+fn analytic_jacobian_matches_central_differences_for_r_1_2_3() {
+    for r in 1..=3 {
+        let p = problem(r);
+        let z = C64::new(0.8, 0.3);
+        let n = p.unknowns();
+        let mut ws = Workspace::new(&p);
+        // an arbitrary (not converged) complex point
+        let x: Vec<C64> = (0..n)
+            .map(|i| C64::new(0.3 + 0.1 * i as f64, 0.05 * (i as f64 + 1.0)))
+            .collect();
+        assert!(p.eval(z, &x, &mut ws));
+        p.jacobian(&x, &mut ws);
+        let jac = ws.jac.matrix().to_owned();
+        let h = 1e-6;
+        for col in 0..n {
+            let mut xp = x.clone();
+            let mut xm = x.clone();
+            xp[col] += h;
+            xm[col] -= h;
+            assert!(p.eval(z, &xp, &mut ws));
+            let yp = ws.y.clone();
+            assert!(p.eval(z, &xm, &mut ws));
+            let ym = ws.y.clone();
+            for row in 0..n {
+                let fd = (yp[row] - ym[row]) / (2.0 * h);
+                let id = if row == col { ONE } else { ZERO };
+                let analytic = id - jac[(row, col)];
+                assert!(
+                    (fd - analytic).norm() < 1e-7 * (1.0 + fd.norm()),
+                    "r {r} row {row} col {col}: fd {fd} analytic {analytic}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn newton_from_a_perturbed_start_agrees_with_anderson_cold_start() {
+    for r in 1..=3 {
+        let p = problem(r);
+        for &z in &[C64::new(-0.4, 0.0), C64::new(0.6, 0.2), C64::new(2.0, 1.0)] {
+            let cold = p.solve(z).unwrap();
+            let mut warm = cold.clone();
+            for v in warm.q.iter_mut().chain(warm.t.iter_mut()) {
+                *v *= 1.05;
+            }
+            let w = p
+                .solve_with(z, Some(&warm), &SolverConfig::default())
+                .unwrap();
+            assert!((w.m - cold.m).norm() < 1e-10 * cold.m.norm(), "r {r} z {z}");
+            assert!(w.residual < 1e-12 && cold.residual < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn invalid_z_and_inputs_are_typed_errors() {
+    let p = problem(2);
+    assert!(matches!(
+        p.solve(C64::new(1.0, 0.0)),
+        Err(StieltjesError::InvalidZ { .. })
+    ));
+    assert!(matches!(
+        p.solve(C64::new(0.0, 0.0)),
+        Err(StieltjesError::InvalidZ { .. })
+    ));
+    assert!(matches!(
+        p.solve(C64::new(f64::NAN, 1.0)),
+        Err(StieltjesError::InvalidZ { .. })
+    ));
+    let prof = p.profile().clone();
+    assert!(matches!(
+        SpikedProblem::new(prof.clone(), vec![0.5, 0.6], 1.0, 1.0),
+        Err(StieltjesError::NotNormalized { .. })
+    ));
+    assert!(matches!(
+        SpikedProblem::new(prof.clone(), vec![1.0], 1.0, 1.0),
+        Err(StieltjesError::LengthMismatch { .. })
+    ));
+    assert!(SpikedProblem::new(prof.clone(), vec![0.5, 0.5], f64::NAN, 1.0).is_err());
+    assert!(SpikedProblem::new(prof, vec![0.5, 0.5], 1.0, 0.0).is_err());
+}
