@@ -59,7 +59,12 @@ fn main() {
     let curve = median_ns(reps, || {
         alphas
             .par_iter()
-            .map(|&alpha| risk::risk(&Model::new(&Experiment { alpha, ..curve_exp.clone() })?))
+            .map(|&alpha| {
+                risk::risk(&Model::new(&Experiment {
+                    alpha,
+                    ..curve_exp.clone()
+                })?)
+            })
             .collect::<giantstep::Result<Vec<_>>>()
             .expect("risk curve");
     });

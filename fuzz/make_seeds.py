@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the small seed corpus of every fuzz target (fuzz/corpus/<target>/seed-*).
 
-The byte layouts follow the decoders of src/fuzzing.rs (`Bytes::f64`: tag 1 = special value
+The byte layouts follow the decoders of crates/fuzz-contracts/src/bytes.rs (`Bytes::f64`: tag 1 = special value
 index, tag 2 = little-endian i16 / 256, tag 0 = raw f64 bits). Re-running rewrites the same
 files (fixed random seed)."""
 import os, random, struct

@@ -416,22 +416,33 @@ fn cmd_risk(args: &CommonArgs) -> Result<()> {
     Ok(())
 }
 
+/// What the command-line front end resolved from its arguments without running anything
+/// (returned by `resolve_args`, for the fuzz contracts of `crates/fuzz-contracts`).
+#[allow(dead_code)]
+#[derive(Debug, Clone, Default)]
+pub struct ResolvedArgs {
+    /// The validated experiment description (`None` for `--help`-like outcomes).
+    pub experiment: Option<Experiment>,
+    /// Spectral arguments `z` given on the command line.
+    pub z: Vec<num_complex::Complex64>,
+    /// `--grid` points, if given.
+    pub grid: Option<Vec<f64>>,
+}
+
 /// Parses `args` (program name first) with the clap definitions above and resolves what the
 /// subcommand would use, without running it: the validated experiment, the resolved model,
 /// `--z` points and the `--grid`. Errors (clap's, `--help`, `--version` included) are
-/// returned as their message. Used by the fuzz target `cli_args` and `tests/fuzz_replay.rs`
-/// (which include this file).
+/// returned as their message. Used by the fuzz contract `cli_args` of
+/// `crates/fuzz-contracts` (which includes this file).
 #[allow(dead_code)]
-pub fn resolve_args(
-    args: Vec<String>,
-) -> std::result::Result<giantstep::fuzzing::ResolvedArgs, String> {
+pub fn resolve_args(args: Vec<String>) -> std::result::Result<ResolvedArgs, String> {
     let cli = Cli::try_parse_from(args).map_err(|e| e.to_string())?;
     let resolve = |common: &CommonArgs| -> Result<Experiment> {
         let e = common.experiment()?;
         Model::new(&e)?;
         Ok(e)
     };
-    let mut out = giantstep::fuzzing::ResolvedArgs::default();
+    let mut out = ResolvedArgs::default();
     let s = |e: Error| e.to_string();
     match &cli.command {
         Command::Reproduce(_) | Command::Verify(_) => {}

@@ -18,7 +18,6 @@ pub mod config;
 pub mod error;
 pub mod experiments;
 pub mod figures;
-pub mod fuzzing;
 pub mod model;
 pub mod parse;
 pub mod plot;

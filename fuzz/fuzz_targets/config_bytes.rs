@@ -1,4 +1,4 @@
-//! Fuzz target: `giantstep::fuzzing::config_bytes` (contract: typed error or correct answer).
+//! Fuzz target: `giantstep_fuzz_contracts::config_bytes` (contract: typed error or correct answer).
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| giantstep::fuzzing::config_bytes(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| giantstep_fuzz_contracts::config_bytes(data));

@@ -1,4 +1,4 @@
-//! Fuzz target: `giantstep::fuzzing::hermite_entry` (contract: typed error or correct answer).
+//! Fuzz target: `giantstep_fuzz_contracts::hermite_entry` (contract: typed error or correct answer).
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| giantstep::fuzzing::hermite_entry(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| giantstep_fuzz_contracts::hermite_entry(data));

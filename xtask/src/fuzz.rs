@@ -27,7 +27,7 @@
 //! seconds with a random seed and a persistent scratch corpus
 //! (`fuzz/target/corpus-scratch/<target>`, kept between campaigns, gitignored). Crashes it
 //! finds go to `fuzz/artifacts/<target>/`; copy each into `fuzz/regressions/<target>/` once
-//! it is fixed, so the smoke and `tests/fuzz_replay.rs` replay it from then on.
+//! it is fixed, so the smoke and `crates/fuzz-contracts/tests/fuzz_replay.rs` replay it from then on.
 
 use crate::{Status, workspace_root};
 use std::path::Path;
@@ -110,7 +110,7 @@ const SMOKE_CAP_FACTOR: u64 = 3;
 /// that is ~0.6 s in release but ~27 s in the ASan + debug-assertion fuzz build on the
 /// 2-core machine, and `stieltjes_entry` solves up to 3 points per input (was 10 s, which
 /// flagged such an input as a hang: see `regression_tiny_z_after_warm_start_is_bounded_typed_error`
-/// in `tests/fuzz_replay.rs`). An endless loop is still caught.
+/// in `crates/fuzz-contracts/tests/fuzz_replay.rs`). An endless loop is still caught.
 const HANG_SECONDS: u64 = 120;
 
 /// Names of the fuzz targets (file stems in `fuzz/fuzz_targets`), sorted.

@@ -5,7 +5,7 @@
 //!
 //! `cargo run --release --example robustness_map`
 
-use giantstep::fuzzing::{MapGrid, robustness_map};
+use giantstep_fuzz_contracts::{MapGrid, robustness_map};
 
 fn main() {
     let grid = MapGrid::fine();

@@ -14,7 +14,7 @@
 //! every failure is `NotConverged`, never another error or a number. The fine grid is
 //! `cargo run --release --example robustness_map`.
 
-use giantstep::fuzzing::{MapGrid, robustness_map};
+use giantstep_fuzz_contracts::{MapGrid, robustness_map};
 
 #[test]
 fn coarse_map_converges_or_reports_not_converged_with_bounded_independent_residual() {

@@ -1,18 +1,14 @@
 //! Replays every fuzz corpus and regression input on stable (issue 7): each file of
 //! `fuzz/corpus/<target>/` and `fuzz/regressions/<target>/` goes through the same function
-//! as the cargo-fuzz target (`giantstep::fuzzing::*`), which asserts the contract (typed
+//! as the cargo-fuzz target (`giantstep_fuzz_contracts::*`), which asserts the contract (typed
 //! error or a finite, invariant-respecting answer). Crashes found by fuzzing are committed
 //! under `fuzz/regressions/<target>/` and also have a named test below.
-
-#[allow(dead_code)]
-#[path = "../src/cli.rs"]
-mod cli;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
     let mut out = Vec::new();
     for dir in ["corpus", "regressions"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
@@ -47,29 +43,27 @@ fn replay(target: &str, f: impl Fn(&[u8])) {
 
 #[test]
 fn replay_config_bytes_corpus() {
-    replay("config_bytes", giantstep::fuzzing::config_bytes);
+    replay("config_bytes", giantstep_fuzz_contracts::config_bytes);
 }
 
 #[test]
 fn replay_stieltjes_entry_corpus() {
-    replay("stieltjes_entry", giantstep::fuzzing::stieltjes_entry);
+    replay("stieltjes_entry", giantstep_fuzz_contracts::stieltjes_entry);
 }
 
 #[test]
 fn replay_hermite_entry_corpus() {
-    replay("hermite_entry", giantstep::fuzzing::hermite_entry);
+    replay("hermite_entry", giantstep_fuzz_contracts::hermite_entry);
 }
 
 #[test]
 fn replay_cli_args_corpus() {
-    replay("cli_args", |d| {
-        giantstep::fuzzing::cli_args(d, cli::resolve_args)
-    });
+    replay("cli_args", giantstep_fuzz_contracts::cli_args);
 }
 
 #[test]
 fn replay_risk_entry_corpus() {
-    replay("risk_entry", giantstep::fuzzing::risk_entry);
+    replay("risk_entry", giantstep_fuzz_contracts::risk_entry);
 }
 
 /// `check_risk_result` accepts the crate's reference problem and rejects a negative
@@ -88,29 +82,29 @@ fn risk_contract_check_accepts_reference_and_rejects_tampering() {
         0.1,
     );
     let res = p.solve().expect("reference problem solves");
-    giantstep::fuzzing::check_risk_result(&p, &res);
+    giantstep_fuzz_contracts::check_risk_result(&p, &res);
     let mut neg = res.clone();
     neg.e_train = -1e-3;
     assert!(
-        catch_unwind(AssertUnwindSafe(|| giantstep::fuzzing::check_risk_result(
-            &p, &neg
-        )))
+        catch_unwind(AssertUnwindSafe(|| {
+            giantstep_fuzz_contracts::check_risk_result(&p, &neg)
+        }))
         .is_err()
     );
     let mut off = res.clone();
     off.decomposition.variance += 1e-6;
     assert!(
-        catch_unwind(AssertUnwindSafe(|| giantstep::fuzzing::check_risk_result(
-            &p, &off
-        )))
+        catch_unwind(AssertUnwindSafe(|| {
+            giantstep_fuzz_contracts::check_risk_result(&p, &off)
+        }))
         .is_err()
     );
     let mut nan = res;
     nan.f_hat[0] = f64::NAN;
     assert!(
-        catch_unwind(AssertUnwindSafe(|| giantstep::fuzzing::check_risk_result(
-            &p, &nan
-        )))
+        catch_unwind(AssertUnwindSafe(|| {
+            giantstep_fuzz_contracts::check_risk_result(&p, &nan)
+        }))
         .is_err()
     );
 }
@@ -422,7 +416,7 @@ fn regression_tiny_z_after_warm_start_is_bounded_typed_error() {
         0x02, 0x02, 0x01, 0x2e, 0x2e, 0x2e, 0x3b, 0x6e, 0xff, 0x01, 0x02, 0x02, 0x88, 0x3c, 0xe4,
         0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x3b, 0x7e,
     ];
-    giantstep::fuzzing::stieltjes_entry(&INPUT);
+    giantstep_fuzz_contracts::stieltjes_entry(&INPUT);
 }
 
 /// Found by a `risk_entry` campaign (crash-295b8456...): sigmoid features, gelu target,
@@ -434,12 +428,12 @@ fn regression_tiny_z_after_warm_start_is_bounded_typed_error() {
 /// `risk_contract_check_accepts_reference_and_rejects_tampering`).
 #[test]
 fn regression_risk_subnormal_noise_rounds_away() {
-    replay("risk_entry", giantstep::fuzzing::risk_entry);
+    replay("risk_entry", giantstep_fuzz_contracts::risk_entry);
     let input = [
         6, 0, 3, 0, 104, 101, 114, 109, 37, 116, 101, 58, 0, 4, 1, 0, 2, 0, 1, 2, 0, 0, 2, 128, 0,
         0, 4, 116, 97, 110, 163, 2, 2, 128, 2,
     ];
-    giantstep::fuzzing::risk_entry(&input);
+    giantstep_fuzz_contracts::risk_entry(&input);
 }
 
 /// Found by a `risk_entry` campaign (crash-b20e1f55...): tanh features, four groups, one with
@@ -455,5 +449,5 @@ fn regression_risk_learned_function_gamma_kappa_overflow() {
             .join("fuzz/regressions/risk_entry/crash-b20e1f55d52d3732f2ffc46a9410656f7539ebec"),
     )
     .unwrap();
-    giantstep::fuzzing::risk_entry(&input);
+    giantstep_fuzz_contracts::risk_entry(&input);
 }
