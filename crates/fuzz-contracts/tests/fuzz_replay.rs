@@ -444,10 +444,10 @@ fn regression_risk_subnormal_noise_rounds_away() {
 /// checks the limit value).
 #[test]
 fn regression_risk_learned_function_gamma_kappa_overflow() {
-    let input = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fuzz/regressions/risk_entry/crash-b20e1f55d52d3732f2ffc46a9410656f7539ebec"),
-    )
-    .unwrap();
+    let input =
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(
+            "../../fuzz/regressions/risk_entry/crash-b20e1f55d52d3732f2ffc46a9410656f7539ebec",
+        ))
+        .unwrap();
     giantstep_fuzz_contracts::risk_entry(&input);
 }
