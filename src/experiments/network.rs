@@ -23,7 +23,7 @@ pub fn group_assignment(model: &Model, p: usize) -> Result<Vec<usize>> {
             let labels: Vec<f64> = (0..model.groups.len()).map(|a| a as f64).collect();
             sampling::SecondLayerLaw::new(labels, model.pi())
         })
-        .map_err(|e| Error::kernel("spiked", e))?;
+        .map_err(k)?;
     Ok(law.exact_groups(p))
 }
 

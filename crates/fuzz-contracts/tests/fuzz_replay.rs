@@ -7,8 +7,13 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
+/// The cargo-fuzz project `fuzz/` at the workspace root (corpora and regressions).
+fn fuzz_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz")
+}
+
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
+    let root = fuzz_root();
     let mut out = Vec::new();
     for dir in ["corpus", "regressions"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
@@ -444,10 +449,9 @@ fn regression_risk_subnormal_noise_rounds_away() {
 /// checks the limit value).
 #[test]
 fn regression_risk_learned_function_gamma_kappa_overflow() {
-    let input =
-        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(
-            "../../fuzz/regressions/risk_entry/crash-b20e1f55d52d3732f2ffc46a9410656f7539ebec",
-        ))
-        .unwrap();
+    let input = std::fs::read(
+        fuzz_root().join("regressions/risk_entry/crash-b20e1f55d52d3732f2ffc46a9410656f7539ebec"),
+    )
+    .expect("committed regression input");
     giantstep_fuzz_contracts::risk_entry(&input);
 }
