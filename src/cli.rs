@@ -38,6 +38,10 @@ enum Command {
     /// Simulations at finite d, with the theory alongside.
     #[command(subcommand)]
     Simulate(SimulateCommand),
+    /// Sweeps: plan a grid of experiments as jobs, run them (locally, GNU parallel, Slurm),
+    /// status, merge.
+    #[command(subcommand)]
+    Sweep(super::sweep_cli::SweepCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -270,6 +274,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Density(args) => cmd_density(&args),
         Command::Simulate(SimulateCommand::Spectrum(args)) => cmd_simulate_spectrum(&args),
         Command::Simulate(SimulateCommand::Risk(args)) => cmd_simulate_risk(&args),
+        Command::Sweep(cmd) => cmd.run(),
         Command::ShowConfig(args) => {
             let e = args.experiment()?;
             if args.json {
@@ -445,7 +450,7 @@ pub fn resolve_args(args: Vec<String>) -> std::result::Result<ResolvedArgs, Stri
     let mut out = ResolvedArgs::default();
     let s = |e: Error| e.to_string();
     match &cli.command {
-        Command::Reproduce(_) | Command::Verify(_) => {}
+        Command::Reproduce(_) | Command::Verify(_) | Command::Sweep(_) => {}
         Command::Simulate(SimulateCommand::Risk(a)) => {
             out.experiment = Some(resolve(&a.common).map_err(s)?);
         }

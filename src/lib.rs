@@ -11,6 +11,7 @@
 //! - [`plot`]: figures as data, rendered to SVG and PNG;
 //! - [`progress`]: progress reporting;
 //! - [`table`]: the theory-vs-simulation table;
+//! - [`sweep`]: grids of experiments as resumable jobs for local, GNU parallel and Slurm runs;
 //! - [`error`]: the error type.
 
 pub mod checks;
@@ -24,6 +25,7 @@ pub mod plot;
 pub mod progress;
 pub mod report;
 pub mod stats;
+pub mod sweep;
 pub mod table;
 pub mod verify;
 

@@ -5,6 +5,7 @@
 //! readable line on stderr and a non-zero exit status (2 for invalid input, 1 otherwise).
 
 mod cli;
+mod sweep_cli;
 
 use std::process::ExitCode;
 

@@ -7,6 +7,10 @@ use crate::MAX_FUZZ_ARGS;
 #[path = "../../../src/cli.rs"]
 mod cli;
 
+#[allow(dead_code)]
+#[path = "../../../src/sweep_cli.rs"]
+mod sweep_cli;
+
 pub use cli::ResolvedArgs;
 
 /// Splits bytes into command-line arguments: a subcommand chosen from the first byte, then
