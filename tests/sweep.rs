@@ -294,6 +294,18 @@ fn merged_numbers_are_the_cli_numbers_bit_for_bit() {
             assert_eq!(row[key], cli[key], "{key} at lambda {lam}, alpha {alpha}");
         }
     }
+    // a relative --out is written in the working directory
+    let rel = Command::new(EXE)
+        .args(["sweep", "merge", ".", "--out", "rel.csv"])
+        .current_dir(&sw)
+        .output()
+        .unwrap();
+    assert!(
+        rel.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rel.stderr)
+    );
+    assert!(sw.join("rel.csv").exists());
     // the CSV carries the same numbers (shortest round-trip text)
     ok(&["sweep", "merge", s(&sw), "--out", s(&sw.join("m.csv"))]);
     let csv = std::fs::read_to_string(sw.join("m.csv")).unwrap();
@@ -482,5 +494,18 @@ fn a_killed_run_resumes_with_only_the_missing_jobs_and_merges_identically() {
             "{ext} differs"
         );
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_readme_sweep_file_plans_to_the_learning_curve_figure() {
+    let dir = tmp("readme");
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/sweeps/learning_curve.toml"
+    );
+    let out = ok(&["sweep", "plan", file, "--out", s(&dir.join("curve"))]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("planned 400 points in 4 jobs"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

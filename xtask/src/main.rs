@@ -5,11 +5,13 @@
 //!
 //! 1. `cargo fmt --all -- --check`
 //! 2. `cargo clippy --workspace --all-targets --release -- -D warnings`
-//! 3. `cargo test --workspace --release --no-fail-fast` (unit, integration and doc tests)
-//! 4. the theory-vs-simulation table (`giantstep verify`), printed in full
-//! 5. the Python package's pytest suite, in a venv under `target/` that it makes and fills
+//! 3. the sweep engines the tests run for real (GNU parallel, Slurm, munge), installed with
+//!    apt-get when missing (see `engines.rs`);
+//! 4. `cargo test --workspace --release --no-fail-fast` (unit, integration and doc tests)
+//! 5. the theory-vs-simulation table (`giantstep verify`), printed in full
+//! 6. the Python package's pytest suite, in a venv under `target/` that it makes and fills
 //!    from the project's own files (see `python.rs`);
-//! 6. a short, deterministic fuzz smoke run of every cargo-fuzz target (fixed seed and
+//! 7. a short, deterministic fuzz smoke run of every cargo-fuzz target (fixed seed and
 //!    execution count, see `fuzz.rs`), when the nightly toolchain and cargo-fuzz are
 //!    available (installed on demand); otherwise it says it skipped it.
 //!
@@ -17,9 +19,10 @@
 //! shows everything that is wrong at once).
 //!
 //! `cargo xtask fuzz --seconds N` runs every fuzz target for `N` seconds (random seed);
-//! `cargo xtask fuzz --smoke` runs only the smoke of step 6; `cargo xtask pytest` only
-//! step 5 (after `cargo build --release`).
+//! `cargo xtask fuzz --smoke` runs only the smoke of step 7; `cargo xtask pytest` only
+//! step 6 (after `cargo build --release`).
 
+mod engines;
 mod fuzz;
 mod python;
 
@@ -169,6 +172,10 @@ fn verify(args: &[String]) -> ExitCode {
                 "warnings",
             ]))
         }),
+        timed(
+            "sweep engines (GNU parallel, Slurm, munge)",
+            engines::ensure,
+        ),
         timed("tests (cargo test --workspace --release)", || {
             let counts =
                 cargo_test_counted(&["test", "--workspace", "--release", "--no-fail-fast"]);
