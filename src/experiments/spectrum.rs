@@ -201,14 +201,13 @@ pub fn theory_spectrum(
     };
     progress.start("theory: density", x.len() as u64);
     let mut density = Vec::with_capacity(x.len());
-    let mut newton_steps = 0;
-    // Sweep in chunks so the progress bar moves; continuation restarts per chunk.
+    // Chunks so the progress bar moves; the sweep continues across them.
+    let mut sweep = problem.density_sweep(&cfg).map_err(Error::stieltjes)?;
     for chunk in x.chunks(100) {
-        let dens = problem.density(chunk, &cfg).map_err(Error::stieltjes)?;
-        density.extend(dens.rho);
-        newton_steps += dens.newton_steps;
+        density.extend(sweep.extend(chunk).map_err(Error::stieltjes)?);
         progress.inc(chunk.len() as u64);
     }
+    let newton_steps = sweep.newton_steps();
     let mass_below_grid = match x.first() {
         Some(&x0) if x0 > 0.0 => {
             let above = problem

@@ -103,6 +103,31 @@ impl Density {
     }
 }
 
+/// A density sweep in chunks (from [`SpikedProblem::density_sweep`]).
+pub struct DensitySweep<'a> {
+    tracker: Tracker<'a>,
+}
+
+impl DensitySweep<'_> {
+    /// `ρ(x)` (atom removed) at the points of `grid`, continuing from the last point of the
+    /// previous call.
+    pub fn extend(&mut self, grid: &[f64]) -> Result<Vec<f64>> {
+        grid.iter()
+            .map(|&t| self.tracker.rho_at(t).map(|(r, _)| r))
+            .collect()
+    }
+
+    /// Newton steps so far.
+    pub fn newton_steps(&self) -> usize {
+        self.tracker.newton_steps
+    }
+
+    /// Grid points recomputed from scratch so far.
+    pub fn restarts(&self) -> usize {
+        self.tracker.restarts
+    }
+}
+
 /// Follows the solution along real `x` at fixed `η`.
 pub(crate) struct Tracker<'a> {
     problem: &'a SpikedProblem,
@@ -287,6 +312,25 @@ impl SpikedProblem {
         };
         *ws = tr.ws;
         Ok(out)
+    }
+
+    /// A density sweep that keeps its continuation state between calls of
+    /// [`DensitySweep::extend`], so a grid computed in chunks (to report progress) costs the
+    /// same as one call of [`density`](Self::density) and gives the same values within the
+    /// solver tolerance (bit for bit when the grid is given in one chunk).
+    pub fn density_sweep(&self, cfg: &DensityConfig) -> Result<DensitySweep<'_>> {
+        cfg.solver.validate()?;
+        if !(cfg.eta_rel.is_finite() && cfg.eta_rel > 0.0) {
+            return Err(StieltjesError::InvalidParameter {
+                name: "eta_rel",
+                value: cfg.eta_rel,
+                reason: "must be finite and > 0",
+            });
+        }
+        let eta = cfg.eta_rel * self.scale();
+        Ok(DensitySweep {
+            tracker: Tracker::new(self, *cfg, eta, Workspace::new(self)),
+        })
     }
 
     /// Upper bound used to start the edge search:

@@ -44,7 +44,7 @@ pub mod marchenko_pastur;
 pub mod profile;
 pub mod spiked;
 
-pub use density::{Density, DensityConfig};
+pub use density::{Density, DensityConfig, DensitySweep};
 pub use error::{Result, StieltjesError};
 pub use fixed_point::{FixedPointConfig, FixedPointSolution, solve_fixed_point};
 pub use profile::Profile;
