@@ -5,6 +5,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use giantstep::config::{Experiment, Group};
 use giantstep::experiments::{risk, simulation, spectrum};
 use giantstep::model::Model;
+use giantstep::parse;
 use giantstep::progress::Silent;
 use num_complex::Complex64;
 use std::hint::black_box;
@@ -41,6 +42,37 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("simulated_draw_relu_u0_d400", |b| {
         b.iter(|| simulation::draw(black_box(&rf), 400, 1).unwrap())
+    });
+    g.finish();
+    // The goals of issue 15 (README "Speed of the whole call"): the CLI's density command
+    // as one library call, one risk point and a 100-point learning curve (warm starts).
+    let e = Experiment {
+        activation: "relu".into(),
+        eta: Some(3.0),
+        psi: 1.0,
+        alpha: 2.0,
+        ..Experiment::default()
+    };
+    let stepped = Model::new(&e).expect("valid experiment");
+    let grid = parse::parse_grid("grid", "0:5:1000").expect("grid");
+    let mut g = c.benchmark_group("goals");
+    g.sample_size(20);
+    g.bench_function("density_command_relu_eta3_1000_points", |b| {
+        b.iter(|| spectrum::theory_spectrum(black_box(&stepped), Some(&grid), &Silent).unwrap())
+    });
+    let curve = Model::new(&Experiment {
+        target: "tanh".into(),
+        noise: 0.1,
+        psi: 1.0,
+        ..e.clone()
+    })
+    .expect("valid experiment");
+    g.bench_function("risk_point_relu_eta3_r2", |b| {
+        b.iter(|| risk::risk(black_box(&curve)).unwrap())
+    });
+    let alphas: Vec<f64> = (0..100).map(|i| 0.25 + 3.75 * i as f64 / 99.0).collect();
+    g.bench_function("risk_curve_100_alpha_warm", |b| {
+        b.iter(|| risk::curve_alpha(black_box(&curve), "bench", &alphas, &Silent).unwrap())
     });
     g.finish();
 }

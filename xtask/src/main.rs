@@ -20,8 +20,10 @@
 //!
 //! `cargo xtask fuzz --seconds N` runs every fuzz target for `N` seconds (random seed);
 //! `cargo xtask fuzz --smoke` runs only the smoke of step 7; `cargo xtask pytest` only
-//! step 6 (after `cargo build --release`).
+//! step 6 (after `cargo build --release`); `cargo xtask bench` the speed benches, summarised in
+//! `target/bench-summary.json` (see `bench.rs`).
 
+mod bench;
 mod engines;
 mod fuzz;
 mod python;
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("verify") => verify(&args[1..]),
         Some("fuzz") => fuzz::run_all_command(&args[1..]),
+        Some("bench") => bench::run(),
         Some("pytest") => {
             // the Python step alone (needs the release CLI: `cargo build --release` first)
             if python::pytest().ok {
@@ -59,7 +62,7 @@ fn main() -> ExitCode {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask verify [--no-fuzz]\n       cargo xtask fuzz [--seconds N | --smoke]\n       cargo xtask pytest"
+                "usage: cargo xtask verify [--no-fuzz]\n       cargo xtask fuzz [--seconds N | --smoke]\n       cargo xtask pytest\n       cargo xtask bench"
             );
             ExitCode::from(2)
         }
