@@ -17,6 +17,8 @@ impl SpikedProblem {
     ///
     /// For `Im z > 0` the physical solution satisfies `Im(N_aa + s_a) ≤ 0` (so that
     /// `Im q̃_a ≥ Im z |q̃_a|²`) and `Im δ(κ) ≥ 0`; for real `z < 0`, `q̃_a > 0`, `δ ≥ 0`.
+    /// (`|δ_k|` is computed only where `Im δ_k < 0`: the check runs on every node after every
+    /// accepted step.)
     pub(crate) fn on_branch_tol(&self, z: C64, ws: &Workspace, tol: f64) -> bool {
         let r = self.r;
         if z.im > 0.0 {
@@ -27,7 +29,7 @@ impl SpikedProblem {
                 .d_re
                 .iter()
                 .zip(&ws.d_im)
-                .all(|(&re, &im)| im >= -tol * re.hypot(im) - 1e-300)
+                .all(|(&re, &im)| im >= 0.0 || im >= -tol * re.hypot(im) - 1e-300)
         } else {
             ws.qt.iter().all(|v| v.re > 0.0) && ws.d_re.iter().all(|&re| re >= -tol)
         }

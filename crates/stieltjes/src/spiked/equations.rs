@@ -11,7 +11,7 @@
 //! κ-sum `Ψ = Σ_k w_k φ_k φ_kᵀ / (1 + δ_k)²` (`dT', ds' = -Ψ dθ / α`); the starting point of
 //! the cold solve.
 
-use super::workspace::dot;
+use super::kappa_sum::{KappaSums, PsiMatrix};
 use super::{ONE, SpikedProblem, Workspace, ZERO};
 use crate::linalg::{matmul, rm_mut};
 use num_complex::Complex64 as C64;
@@ -67,38 +67,19 @@ impl SpikedProblem {
         for a in 0..r {
             ws.theta[self.mt + a] = q[a];
         }
-        // κ-sum, vectorizable structure-of-arrays loops:
-        // δ_k = Σ_j θ_j φ_j(κ_k)/α, c_k = w_k/(1+δ_k), g_j = Σ_k c_k φ_j(κ_k)
+        // κ-sums: δ_k = Σ_j θ_j φ_j(κ_k)/α, c_k = w_k/(1+δ_k), g_j = Σ_k c_k φ_j(κ_k)
         let m = self.m;
-        let k = self.profile.len();
-        let inv_alpha = 1.0 / self.alpha;
-        ws.d_re.fill(0.0);
-        ws.d_im.fill(0.0);
-        for j in 0..m {
-            let (tr, ti) = (ws.theta[j].re * inv_alpha, ws.theta[j].im * inv_alpha);
-            let col = &self.phi[j * k..(j + 1) * k];
-            for ((dr, di), &f) in ws.d_re.iter_mut().zip(ws.d_im.iter_mut()).zip(col) {
-                *dr += tr * f;
-                *di += ti * f;
-            }
+        KappaSums {
+            phi: &self.phi,
+            weights: self.profile.weights(),
+            theta: &ws.theta[..m],
+            inv_alpha: 1.0 / self.alpha,
+            d_re: &mut ws.d_re,
+            d_im: &mut ws.d_im,
+            g: &mut ws.g[..m],
+            scratch: &mut ws.kappa_scratch,
         }
-        let weights = self.profile.weights();
-        for kk in 0..k {
-            let (re, im) = (ws.d_re[kk], ws.d_im[kk]);
-            let a = 1.0 + re;
-            let den = 1.0 / (a * a + im * im);
-            let (inv_re, inv_im) = (a * den, -im * den);
-            let w = weights[kk];
-            let (c_re, c_im) = (inv_re * w, inv_im * w);
-            ws.c_re[kk] = c_re;
-            ws.c_im[kk] = c_im;
-            ws.c2_re[kk] = inv_re * c_re - inv_im * c_im;
-            ws.c2_im[kk] = inv_re * c_im + inv_im * c_re;
-        }
-        for j in 0..m {
-            let col = &self.phi[j * k..(j + 1) * k];
-            ws.g[j] = C64::new(dot(&ws.c_re, col), dot(&ws.c_im, col));
-        }
+        .run();
         // T', s' -> B = I + Q T', N = T' B^{-1}
         for (j, &(a, b)) in self.tri.iter().enumerate() {
             ws.tn[a * r + b] = ws.g[j];
@@ -130,20 +111,15 @@ impl SpikedProblem {
         let (r, m, n, mt) = (self.r, self.m, self.n, self.mt);
         let q = &x[..r];
         // Ψ_ij = Σ_k w_k φ_i(κ_k) φ_j(κ_k) / (1+δ_k)²  (symmetric)
-        let k = self.profile.len();
-        for i in 0..m {
-            let ci = &self.phi[i * k..(i + 1) * k];
-            for kk in 0..k {
-                ws.c_re[kk] = ws.c2_re[kk] * ci[kk];
-                ws.c_im[kk] = ws.c2_im[kk] * ci[kk];
-            }
-            for j in i..m {
-                let cj = &self.phi[j * k..(j + 1) * k];
-                let v = C64::new(dot(&ws.c_re, cj), dot(&ws.c_im, cj));
-                ws.psi_mat[i * m + j] = v;
-                ws.psi_mat[j * m + i] = v;
-            }
+        PsiMatrix {
+            phi: &self.phi,
+            weights: self.profile.weights(),
+            d_re: &ws.d_re,
+            d_im: &ws.d_im,
+            psi: &mut ws.psi_mat[..m * m],
+            scratch: &mut ws.kappa_scratch,
         }
+        .run();
         let inv_alpha = 1.0 / self.alpha;
         for col in 0..n {
             // unit tangent

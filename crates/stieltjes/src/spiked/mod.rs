@@ -57,6 +57,7 @@ use num_complex::Complex64 as C64;
 
 mod branch;
 mod equations;
+mod kappa_sum;
 mod solver;
 #[cfg(test)]
 mod tests;

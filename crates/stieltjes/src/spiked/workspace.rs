@@ -6,28 +6,6 @@ use super::{SpikedProblem, ZERO};
 use crate::linalg::DenseLu;
 use num_complex::Complex64 as C64;
 
-/// `Σ a_k b_k` with four independent accumulators (lets the compiler vectorize).
-#[inline]
-pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut s = [0.0_f64; 4];
-    let ca = a.chunks_exact(4);
-    let cb = b.chunks_exact(4);
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        s[0] += x[0] * y[0];
-        s[1] += x[1] * y[1];
-        s[2] += x[2] * y[2];
-        s[3] += x[3] * y[3];
-    }
-    let mut t = (s[0] + s[1]) + (s[2] + s[3]);
-    for (x, y) in ra.iter().zip(rb) {
-        t += x * y;
-    }
-    t
-}
-
 /// Reusable buffers of the solver (allocation-free inner step).
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -63,10 +41,8 @@ pub struct Workspace {
     pub(super) lu_r: DenseLu,
     pub(super) d_re: Vec<f64>,
     pub(super) d_im: Vec<f64>,
-    pub(super) c_re: Vec<f64>,
-    pub(super) c_im: Vec<f64>,
-    pub(super) c2_re: Vec<f64>,
-    pub(super) c2_im: Vec<f64>,
+    /// Partial sums of the κ-sums ([`super::kappa_sum`]).
+    pub(super) kappa_scratch: Vec<f64>,
     /// The factors in `jac` are those of the last Newton Jacobian.
     pub(crate) jac_fresh: bool,
 }
@@ -107,10 +83,7 @@ impl Workspace {
             lu_r: DenseLu::new(r),
             d_re: vec![0.0; k],
             d_im: vec![0.0; k],
-            c_re: vec![0.0; k],
-            c_im: vec![0.0; k],
-            c2_re: vec![0.0; k],
-            c2_im: vec![0.0; k],
+            kappa_scratch: vec![0.0; super::kappa_sum::scratch_len(k)],
             jac_fresh: false,
         }
     }
@@ -147,10 +120,7 @@ impl Workspace {
             lu_r: DenseLu::new(0),
             d_re: Vec::new(),
             d_im: Vec::new(),
-            c_re: Vec::new(),
-            c_im: Vec::new(),
-            c2_re: Vec::new(),
-            c2_im: Vec::new(),
+            kappa_scratch: Vec::new(),
             jac_fresh: false,
         }
     }
