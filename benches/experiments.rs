@@ -7,6 +7,7 @@ use giantstep::experiments::{risk, simulation, spectrum};
 use giantstep::model::Model;
 use giantstep::parse;
 use giantstep::progress::Silent;
+use giantstep_stieltjes::{Density, DensityConfig, SpikedProblem};
 use num_complex::Complex64;
 use std::hint::black_box;
 
@@ -75,6 +76,47 @@ fn benches(c: &mut Criterion) {
         b.iter(|| risk::curve_alpha(black_box(&curve), "bench", &alphas, &Silent).unwrap())
     });
     g.finish();
+    // The anchor's problem: the density kernel alone on the density command's profile tables,
+    // and those tables written for benches/anchor_density.py (run next by `cargo xtask bench`).
+    let problem = stepped.spectral_problem().expect("spectral problem");
+    let cfg = DensityConfig::default();
+    write_anchor_problem(
+        &problem,
+        &grid,
+        &problem.density(&grid, &cfg).expect("density"),
+    );
+    let mut g = c.benchmark_group("anchor");
+    g.sample_size(20);
+    g.bench_function("density_kernel_relu_eta3_1000_points", |b| {
+        b.iter(|| black_box(&problem).density(&grid, &cfg).unwrap())
+    });
+    g.finish();
+}
+
+/// `target/anchor/density_problem.json`: the profile tables, `π, ψ, α`, the grid, `η` and
+/// this crate's `ρ` (which the anchor must reproduce).
+fn write_anchor_problem(p: &SpikedProblem, grid: &[f64], dens: &Density) {
+    let prof = p.profile();
+    let (k, r) = (prof.len(), prof.groups());
+    let table = |f: &dyn Fn(usize, usize) -> f64| -> Vec<Vec<f64>> {
+        (0..k)
+            .map(|kk| (0..r).map(|a| f(kk, a)).collect())
+            .collect()
+    };
+    let json = serde_json::json!({
+        "weights": prof.weights(),
+        "d": table(&|kk, a| prof.d(kk, a)),
+        "e2": table(&|kk, a| prof.e2(kk, a)),
+        "pi": p.pi(),
+        "psi": p.psi(),
+        "alpha": p.alpha(),
+        "eta": dens.eta,
+        "x": grid,
+        "rho": dens.rho,
+    });
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/anchor");
+    std::fs::create_dir_all(&dir).expect("target/anchor");
+    std::fs::write(dir.join("density_problem.json"), json.to_string()).expect("write");
 }
 
 criterion_group! {

@@ -25,8 +25,8 @@ impl SpikedProblem {
         }
         for j in 0..self.mt {
             let mut acc = 0.0;
-            for (kk, &w) in self.profile.weights().iter().enumerate() {
-                acc += w * self.phi[j * self.profile.len() + kk];
+            for (kk, &w) in self.weights.iter().enumerate() {
+                acc += w * self.phi[j * self.weights.len() + kk];
             }
             x[self.r + j] = C64::new(acc, 0.0);
         }
@@ -71,7 +71,7 @@ impl SpikedProblem {
         let m = self.m;
         KappaSums {
             phi: &self.phi,
-            weights: self.profile.weights(),
+            weights: &self.weights,
             theta: &ws.theta[..m],
             inv_alpha: 1.0 / self.alpha,
             d_re: &mut ws.d_re,
@@ -113,7 +113,7 @@ impl SpikedProblem {
         // Ψ_ij = Σ_k w_k φ_i(κ_k) φ_j(κ_k) / (1+δ_k)²  (symmetric)
         PsiMatrix {
             phi: &self.phi,
-            weights: self.profile.weights(),
+            weights: &self.weights,
             d_re: &ws.d_re,
             d_im: &ws.d_im,
             psi: &mut ws.psi_mat[..m * m],

@@ -172,8 +172,13 @@ pub struct SpikedProblem {
     m: usize,
     n: usize,
     tri: Vec<(usize, usize)>,
-    /// `φ_j(κ_k)` stored feature-major: `phi[j*K + k]` (vectorizable κ-loops).
+    /// `φ_j(κ_k)` over the distinct nodes ([`MergedNodes`]), feature-major: `phi[j*K + k]`
+    /// (vectorizable κ-loops).
     phi: Vec<f64>,
+    /// Weights of the distinct nodes.
+    weights: Vec<f64>,
+    /// For each node of the profile, its distinct node.
+    node_of: Vec<usize>,
     scale: f64,
 }
 
@@ -259,6 +264,7 @@ impl SpikedProblem {
                 reason: "overflows",
             });
         }
+        let merged = MergedNodes::new(&phi, profile.weights(), m);
         Ok(Self {
             profile,
             pi,
@@ -269,16 +275,9 @@ impl SpikedProblem {
             m,
             n: r + mt,
             tri,
-            phi: {
-                // transpose to feature-major
-                let mut t = vec![0.0; k * m];
-                for kk in 0..k {
-                    for j in 0..m {
-                        t[j * k + kk] = phi[kk * m + j];
-                    }
-                }
-                t
-            },
+            phi: merged.transposed(m),
+            weights: merged.weights,
+            node_of: merged.node_of,
             scale,
         })
     }
@@ -409,5 +408,57 @@ pub fn block_residual(r: usize, x: &[C64], y: &[C64]) -> f64 {
         f64::NAN
     } else {
         rq.max(rt)
+    }
+}
+
+/// The κ-nodes with distinct `φ_k = (d_a d_b, e_a²)`, in order of first appearance, each
+/// with the sum of the weights of the nodes that share it. The equations see the profile only
+/// through `Σ_k w_k f(φ_k)`, so this is exact (up to the order of the additions); it turns
+/// the `K` nodes of a spike-free problem (all `u_a = 0`, `φ` constant in κ) into one.
+struct MergedNodes {
+    /// Node-major `φ` of the distinct nodes.
+    phi: Vec<f64>,
+    weights: Vec<f64>,
+    /// For each node of the profile, its distinct node.
+    node_of: Vec<usize>,
+}
+
+impl MergedNodes {
+    /// From node-major `phi` (`phi[k m + j]`) and the weights.
+    fn new(phi: &[f64], weights: &[f64], m: usize) -> Self {
+        let mut index = std::collections::HashMap::new();
+        let mut out = Self {
+            phi: Vec::with_capacity(phi.len()),
+            weights: Vec::with_capacity(weights.len()),
+            node_of: Vec::with_capacity(weights.len()),
+        };
+        for (row, &w) in phi.chunks_exact(m).zip(weights) {
+            let key: Vec<u64> = row.iter().map(|v| v.to_bits()).collect();
+            match index.get(&key) {
+                Some(&i) => {
+                    out.weights[i] += w;
+                    out.node_of.push(i);
+                }
+                None => {
+                    index.insert(key, out.weights.len());
+                    out.node_of.push(out.weights.len());
+                    out.weights.push(w);
+                    out.phi.extend_from_slice(row);
+                }
+            }
+        }
+        out
+    }
+
+    /// `φ` feature-major: `[j K + k]`.
+    fn transposed(&self, m: usize) -> Vec<f64> {
+        let k = self.weights.len();
+        let mut t = vec![0.0; k * m];
+        for kk in 0..k {
+            for j in 0..m {
+                t[j * k + kk] = self.phi[kk * m + j];
+            }
+        }
+        t
     }
 }

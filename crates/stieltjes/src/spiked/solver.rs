@@ -338,11 +338,11 @@ impl SpikedProblem {
             q_tilde: ws.qt.clone(),
             t: ws.t.clone(),
             s: ws.g[self.mt..].to_vec(),
-            delta: ws
-                .d_re
+            // per node of the profile (merged nodes share their δ)
+            delta: self
+                .node_of
                 .iter()
-                .zip(&ws.d_im)
-                .map(|(&re, &im)| C64::new(re, im))
+                .map(|&i| C64::new(ws.d_re[i], ws.d_im[i]))
                 .collect(),
             iterations,
             residual,

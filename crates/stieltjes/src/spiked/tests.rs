@@ -99,3 +99,45 @@ fn invalid_z_and_inputs_are_typed_errors() {
     assert!(SpikedProblem::new(prof.clone(), vec![0.5, 0.5], f64::NAN, 1.0).is_err());
     assert!(SpikedProblem::new(prof, vec![0.5, 0.5], 1.0, 0.0).is_err());
 }
+
+#[test]
+fn nodes_with_equal_profiles_are_merged_without_changing_the_solution() {
+    // nodes 0, 2, 4 share one profile row and 1, 3 another: two distinct nodes
+    let nodes = vec![-2.0, -0.7, 0.3, 1.1, 2.4];
+    let weights = vec![0.1, 0.25, 0.3, 0.25, 0.1];
+    let row = |k: usize| if k % 2 == 0 { (0.6, 0.3) } else { (0.2, 0.5) };
+    let dup = Profile::new(
+        nodes,
+        weights,
+        1,
+        (0..5).map(|k| row(k).0).collect(),
+        (0..5).map(|k| row(k).1).collect(),
+    )
+    .unwrap();
+    let two = Profile::new(
+        vec![0.0, 1.0],
+        vec![0.5, 0.5],
+        1,
+        vec![0.6, 0.2],
+        vec![0.3, 0.5],
+    )
+    .unwrap();
+    let p = SpikedProblem::new(dup, vec![1.0], 1.3, 0.8).unwrap();
+    let q = SpikedProblem::new(two, vec![1.0], 1.3, 0.8).unwrap();
+    assert_eq!(p.weights.len(), 2);
+    assert_eq!(p.node_of, vec![0, 1, 0, 1, 0]);
+    for z in [C64::new(0.8, 0.3), C64::new(-0.5, 0.0), C64::new(2.0, 1e-6)] {
+        let (a, b) = (p.solve(z).unwrap(), q.solve(z).unwrap());
+        assert!(
+            (a.m - b.m).norm() < 1e-13 * b.m.norm(),
+            "{z}: {} vs {}",
+            a.m,
+            b.m
+        );
+        // δ is reported at every node of the profile
+        assert_eq!(a.delta.len(), 5);
+        for k in 0..5 {
+            assert!((a.delta[k] - b.delta[k % 2]).norm() < 1e-12 * (1.0 + b.delta[k % 2].norm()));
+        }
+    }
+}

@@ -51,7 +51,7 @@ impl Workspace {
     /// Buffers for `problem`.
     pub fn new(problem: &SpikedProblem) -> Self {
         let r = problem.r;
-        let (m, n, k) = (problem.m, problem.n, problem.profile.len());
+        let (m, n, k) = (problem.m, problem.n, problem.weights.len());
         let rr = vec![ZERO; r * r];
         Self {
             r,
@@ -126,6 +126,6 @@ impl Workspace {
     }
 
     pub(crate) fn fits(&self, problem: &SpikedProblem) -> bool {
-        self.r == problem.r && self.k == problem.profile.len()
+        self.r == problem.r && self.k == problem.weights.len()
     }
 }
