@@ -2,6 +2,13 @@
 //! `experiments` and `sweep`, and the kernel benches of giantstep-stieltjes and
 //! giantstep-risk), then writes `target/bench-summary.json`: one entry per bench with its
 //! name, median in ns and, for the goals of the README's speed table, the goal in ns.
+//!
+//! Right after the workspace benches (whose group `anchor` times the density kernel and
+//! writes its problem to `target/anchor/density_problem.json`), it runs the NumPy/SciPy
+//! anchor `benches/anchor_density.py` on the same problem, in the venv of `verify`'s Python
+//! step (with `benches/requirements-anchor.txt`), and adds its median to the summary with the
+//! ratio to the Rust kernel. The anchor fails, and so does this task, if its density differs
+//! from the Rust one by more than 1e-6 of max ρ.
 
 use serde_json::{Value, json};
 use std::path::Path;
@@ -39,6 +46,48 @@ fn collect(dir: &Path, out: &mut Vec<Value>) {
     }
 }
 
+/// The Rust bench the anchor is compared with.
+const ANCHORED: &str = "anchor/density_kernel_relu_eta3_1000_points";
+
+/// Runs `benches/anchor_density.py` (its result goes to `target/anchor/density_numpy.json`).
+fn run_anchor() -> bool {
+    let Some(python) = crate::python::venv_with("benches/requirements-anchor.txt") else {
+        return false;
+    };
+    eprintln!("\n==> {} benches/anchor_density.py", python.display());
+    std::process::Command::new(&python)
+        .args(["benches/anchor_density.py", "--repeat", "5"])
+        .current_dir(crate::workspace_root())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// Adds the anchor's row, with `ratio_to_rust` = anchor median / Rust median.
+fn add_anchor(rows: &mut Vec<Value>) {
+    let Some(mut a) = std::fs::read_to_string("target/anchor/density_numpy.json")
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+    else {
+        return;
+    };
+    let rust = rows
+        .iter()
+        .find(|r| r["name"] == ANCHORED)
+        .and_then(|r| r["median_ns"].as_f64());
+    if let (Some(rust), Some(med)) = (rust, a["median_ns"].as_f64()) {
+        a["ratio_to_rust"] = json!(med / rust);
+        println!(
+            "anchor: NumPy/SciPy {:.1} ms, Rust {:.2} ms, ratio {:.0}",
+            med / 1e6,
+            rust / 1e6,
+            med / rust
+        );
+    }
+    a["goal_ns"] = Value::Null;
+    rows.push(a);
+}
+
 /// Runs the benches and writes the summary; fails if a goal bench is missing.
 pub fn run() -> ExitCode {
     let ok = crate::cargo(&[
@@ -50,8 +99,10 @@ pub fn run() -> ExitCode {
         "--bench",
         "sweep",
     ]) && crate::cargo(&["bench", "-p", "giantstep-stieltjes", "-p", "giantstep-risk"]);
+    let anchor = ok && run_anchor();
     let mut rows = Vec::new();
     collect(Path::new("target/criterion"), &mut rows);
+    add_anchor(&mut rows);
     rows.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
     let text = serde_json::to_string_pretty(&rows).unwrap_or_default();
     if let Err(e) = std::fs::write("target/bench-summary.json", text + "\n") {
@@ -76,7 +127,7 @@ pub fn run() -> ExitCode {
         .filter(|g| !rows.iter().any(|r| r["name"] == *g))
         .collect();
     println!("wrote target/bench-summary.json ({} benches)", rows.len());
-    if ok && missing.is_empty() {
+    if ok && anchor && missing.is_empty() {
         ExitCode::SUCCESS
     } else {
         eprintln!("benches failed or goal benches missing: {missing:?}");

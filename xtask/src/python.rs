@@ -39,8 +39,9 @@ fn run(program: &Path, args: &[&str], root: &Path) -> bool {
     }
 }
 
-/// Makes the venv, installs the package and its test requirements, runs pytest.
-pub fn pytest() -> PytestCounts {
+/// The venv's interpreter, after making the venv (once) and installing the requirements
+/// file `requirements` (a path from the workspace root) into it; `None` if either failed.
+pub fn venv_with(requirements: &str) -> Option<PathBuf> {
     let root = workspace_root();
     let venv = venv_dir(&root);
     let python = venv.join("bin").join("python");
@@ -48,17 +49,29 @@ pub fn pytest() -> PytestCounts {
         let base = PathBuf::from(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()));
         let venv_arg = venv.to_string_lossy().into_owned();
         if !run(&base, &["-m", "venv", &venv_arg], &root) {
-            return PytestCounts::default();
+            return None;
         }
     }
-    let pip = |args: &[&str]| {
-        let mut all = vec!["-m", "pip", "install", "--disable-pip-version-check", "-q"];
-        all.extend_from_slice(args);
-        run(&python, &all, &root)
+    pip(&python, &["-r", requirements], &root).then_some(python)
+}
+
+fn pip(python: &Path, args: &[&str], root: &Path) -> bool {
+    let mut all = vec!["-m", "pip", "install", "--disable-pip-version-check", "-q"];
+    all.extend_from_slice(args);
+    run(python, &all, root)
+}
+
+/// Makes the venv, installs the package and its test requirements, runs pytest.
+pub fn pytest() -> PytestCounts {
+    let root = workspace_root();
+    let Some(python) = venv_with("crates/python/requirements-test.txt") else {
+        return PytestCounts::default();
     };
-    if !pip(&["-r", "crates/python/requirements-test.txt"])
-        || !pip(&["--force-reinstall", "--no-deps", "./crates/python"])
-    {
+    if !pip(
+        &python,
+        &["--force-reinstall", "--no-deps", "./crates/python"],
+        &root,
+    ) {
         return PytestCounts::default();
     }
     let cli = root.join("target").join("release").join("giantstep");
