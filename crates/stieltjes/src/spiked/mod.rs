@@ -411,10 +411,12 @@ pub fn block_residual(r: usize, x: &[C64], y: &[C64]) -> f64 {
     }
 }
 
-/// The κ-nodes with distinct `φ_k = (d_a d_b, e_a²)`, in order of first appearance, each
-/// with the sum of the weights of the nodes that share it. The equations see the profile only
-/// through `Σ_k w_k f(φ_k)`, so this is exact (up to the order of the additions); it turns
-/// the `K` nodes of a spike-free problem (all `u_a = 0`, `φ` constant in κ) into one.
+/// The κ-nodes of the problem: all of them, or a single node with the total weight when every
+/// node has the same `φ_k = (d_a d_b, e_a²)` (bit for bit). The equations see the profile
+/// only through `Σ_k w_k f(φ_k)`, so this is exact (up to the order of the additions); it
+/// turns the `K` nodes of a spike-free problem (all `u_a = 0`, `φ` constant in κ) into one.
+/// (Partial repeats are not looked for: they do not arise from the κ-rules of the
+/// integration, and the search would cost more than it saves on one solve.)
 struct MergedNodes {
     /// Node-major `φ` of the distinct nodes.
     phi: Vec<f64>,
@@ -426,28 +428,25 @@ struct MergedNodes {
 impl MergedNodes {
     /// From node-major `phi` (`phi[k m + j]`) and the weights.
     fn new(phi: &[f64], weights: &[f64], m: usize) -> Self {
-        let mut index = std::collections::HashMap::new();
-        let mut out = Self {
-            phi: Vec::with_capacity(phi.len()),
-            weights: Vec::with_capacity(weights.len()),
-            node_of: Vec::with_capacity(weights.len()),
+        let first = &phi[..m];
+        let same = |row: &[f64]| {
+            row.iter()
+                .zip(first)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
         };
-        for (row, &w) in phi.chunks_exact(m).zip(weights) {
-            let key: Vec<u64> = row.iter().map(|v| v.to_bits()).collect();
-            match index.get(&key) {
-                Some(&i) => {
-                    out.weights[i] += w;
-                    out.node_of.push(i);
-                }
-                None => {
-                    index.insert(key, out.weights.len());
-                    out.node_of.push(out.weights.len());
-                    out.weights.push(w);
-                    out.phi.extend_from_slice(row);
-                }
+        if phi.chunks_exact(m).all(same) {
+            Self {
+                phi: first.to_vec(),
+                weights: vec![weights.iter().sum()],
+                node_of: vec![0; weights.len()],
+            }
+        } else {
+            Self {
+                phi: phi.to_vec(),
+                weights: weights.to_vec(),
+                node_of: (0..weights.len()).collect(),
             }
         }
-        out
     }
 
     /// `φ` feature-major: `[j K + k]`.
