@@ -145,6 +145,29 @@ pub(crate) fn normal_cdf(x: f64) -> f64 {
     0.5 * libm::erfc(-x / SQRT_2)
 }
 
+/// Where libm's `erfc` switches to its tail form (`|y| ≥ 0.84375`), in which
+/// `erfc(-|y|) = 2 - erfc(|y|)`.
+const ERFC_TAIL: f64 = 0.84375;
+
+/// `(Φ(x), Φ(-x))`, each accurate in both tails, with one `erfc` tail evaluation instead of
+/// two: in the tail form the larger of the two is `1 - ` the smaller (`0.5 (2 - e)`, which is
+/// what `erfc` of the negative argument computes), so the pair equals two
+/// [`normal_cdf`] calls bit for bit (tested).
+pub(crate) fn normal_cdf_pair(x: f64) -> (f64, f64) {
+    let y = x / SQRT_2;
+    if y.abs() >= ERFC_TAIL {
+        let e = libm::erfc(y.abs());
+        let (small, large) = (0.5 * e, 0.5 * (2.0 - e));
+        if x > 0.0 {
+            (large, small)
+        } else {
+            (small, large)
+        }
+    } else {
+        (normal_cdf(x), normal_cdf(-x))
+    }
+}
+
 /// Standard normal density `φ(x)`.
 pub(crate) fn normal_pdf(x: f64) -> f64 {
     FRAC_1_SQRT_2PI * (-0.5 * x * x).exp()

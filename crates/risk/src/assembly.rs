@@ -135,25 +135,31 @@ pub fn assemble_with_response(
     let s = profile.target();
 
     // --- learned function: v = (J + Ĥ)^+ ā -------------------------------------------
-    let mut hmat = Mat::<f64>::zeros(two_r, two_r);
-    let mut gram = Mat::<f64>::zeros(two_r, two_r);
+    // the κ sums accumulate in plain row-major buffers (faer's checked indexing in this
+    // loop was a tenth of a risk point), then become matrices
+    let mut hsum = vec![0.0; two_r * two_r];
+    let mut gsum = vec![0.0; two_r * two_r];
     let mut abar = vec![0.0; two_r];
     let mut hs_plain = vec![0.0; two_r];
-    let mut h = vec![0.0; two_r];
     let mut hs_all = vec![0.0; k * two_r];
-    for i in 0..k {
-        profile.h_at(i, &mut h);
-        hs_all[i * two_r..(i + 1) * two_r].copy_from_slice(&h);
+    for (i, h) in hs_all.chunks_exact_mut(two_r).enumerate() {
+        profile.h_at(i, h);
         let c = w[i] / (1.0 + spectral.delta[i]);
         for x in 0..two_r {
             abar[x] += c * h[x] * s[i];
             hs_plain[x] += w[i] * h[x] * s[i];
+            let (hrow, grow) = (
+                &mut hsum[x * two_r..(x + 1) * two_r],
+                &mut gsum[x * two_r..(x + 1) * two_r],
+            );
             for y in 0..two_r {
-                hmat[(x, y)] += c * h[x] * h[y];
-                gram[(x, y)] += w[i] * h[x] * h[y];
+                hrow[y] += c * h[x] * h[y];
+                grow[y] += w[i] * h[x] * h[y];
             }
         }
     }
+    let mut hmat = Mat::from_fn(two_r, two_r, |x, y| hsum[x * two_r + y]);
+    let gram = Mat::from_fn(two_r, two_r, |x, y| gsum[x * two_r + y]);
     for a in 0..r {
         hmat[(r + a, r + a)] += 1.0 / q[a];
     }
@@ -183,8 +189,8 @@ pub fn assemble_with_response(
     let mut eps = vec![0.0; k];
     let mut bias = 0.0;
     let mut g_price = 0.0;
-    let mut phimat = Mat::<f64>::zeros(m, m);
-    let mut wvec = Mat::<f64>::zeros(m, 1);
+    let mut phisum = vec![0.0; m * m];
+    let mut wsum = vec![0.0; m];
     let mut phibar = vec![0.0; m];
     for i in 0..k {
         phi_at(&ts, profile.d_at(i), profile.e2_at(i), &mut phi);
@@ -199,12 +205,15 @@ pub fn assemble_with_response(
         let c2 = w[i] / (1.0 + spectral.delta[i]).powi(2);
         for x in 0..m {
             phibar[x] += w[i] * phi[x];
-            wvec[(x, 0)] += c2 * phi[x] * eps[i];
+            wsum[x] += c2 * phi[x] * eps[i];
+            let row = &mut phisum[x * m..(x + 1) * m];
             for y in 0..m {
-                phimat[(x, y)] += c2 * phi[x] * phi[y];
+                row[y] += c2 * phi[x] * phi[y];
             }
         }
     }
+    let phimat = Mat::from_fn(m, m, |x, y| phisum[x * m + y]);
+    let wvec = Mat::from_fn(m, 1, |x, _| wsum[x]);
 
     // --- variance: t* = Ξ (I - ΦΞ)^{-1} w ----------------------------------------------
     let spectral_radius = spectral_radius_psd_product(&phimat, &lr.xi)?;

@@ -2,36 +2,57 @@
 //! ReLU `μ0 = s(tΦ(t) + φ(t))`, `μ1 = sΦ(t)`, `μ_k = s(-1)^k He_{k-2}(t) φ(t)` with
 //! `t = c/s` and the cancellation-free `μ*²`; abs `= 2 relu(x) - x`; linear; erf through
 //! `a = 1/sqrt(2(1+s²))` and Owen's T function for `E σ²`. Each `*_into` fills
-//! `mu[0..]` and returns `E σ(sZ+c)²`.
+//! `mu[0..]` and returns `E σ(sZ+c)²` (ReLU and abs also `μ*²`, from the same `Φ`, `φ`).
 
 use std::sync::OnceLock;
 
-use crate::activation::{normal_cdf, normal_pdf};
+use crate::activation::{normal_cdf_pair, normal_pdf};
 use crate::polynomials::hermite;
 use crate::quadrature::GaussLegendre;
 
-/// ReLU: `μ_k(c)` into `mu`, returns `E relu(sZ+c)²`.
-pub(super) fn relu_into(c: f64, s: f64, mu: &mut [f64]) -> f64 {
-    // written with c and s (not t = c/s) so that t² never overflows
-    let t = c / s;
-    relu_closed_form(t, mu);
-    mu.iter_mut().for_each(|m| *m *= s);
-    let (p, pdf) = (normal_cdf(t), normal_pdf(t));
-    // both are ≥ 0 but differences for t ≪ 0; once Φ(t), φ(t) are subnormal
-    // (t ≲ -37.5) round-off can leave a tiny negative: clamped (module docs)
-    mu[0] = (c * p + s * pdf).max(0.0);
-    ((s * s + c * c) * p + c * s * pdf).max(0.0)
+/// `Φ(t)`, `Φ(-t)` and `φ(t)` at `t = c/s`, each evaluated once per shift: they are the
+/// whole cost of the ReLU and abs closed forms (one `erfc` tail and one `exp`).
+struct NormalAt {
+    t: f64,
+    p: f64,
+    q: f64,
+    pdf: f64,
 }
 
-/// abs `= 2 relu(x) - x`: `μ_k(c)` into `mu`, returns `E |sZ+c|² = s² + c²`.
-pub(super) fn abs_into(c: f64, s: f64, mu: &mut [f64]) -> f64 {
-    let t = c / s;
-    relu_closed_form(t, mu);
+impl NormalAt {
+    fn new(c: f64, s: f64) -> Self {
+        // written with c and s (not t = c/s) downstream so that t² never overflows
+        let t = c / s;
+        let (p, q) = normal_cdf_pair(t);
+        Self {
+            t,
+            p,
+            q,
+            pdf: normal_pdf(t),
+        }
+    }
+}
+
+/// ReLU: `μ_k(c)` into `mu`, returns `(E relu(sZ+c)², μ*(c)²)`.
+pub(super) fn relu_into(c: f64, s: f64, mu: &mut [f64]) -> (f64, f64) {
+    let n = NormalAt::new(c, s);
+    relu_closed_form(&n, mu);
+    mu.iter_mut().for_each(|m| *m *= s);
+    // both are ≥ 0 but differences for t ≪ 0; once Φ(t), φ(t) are subnormal
+    // (t ≲ -37.5) round-off can leave a tiny negative: clamped (module docs)
+    mu[0] = (c * n.p + s * n.pdf).max(0.0);
+    let m2 = ((s * s + c * c) * n.p + c * s * n.pdf).max(0.0);
+    (m2, relu_mu_star_sq(c, s, &n))
+}
+
+/// abs `= 2 relu(x) - x`: `μ_k(c)` into `mu`, returns `(E |sZ+c|² = s² + c², μ*(c)²)`.
+pub(super) fn abs_into(c: f64, s: f64, mu: &mut [f64]) -> (f64, f64) {
+    let n = NormalAt::new(c, s);
+    relu_closed_form(&n, mu);
     mu.iter_mut().for_each(|m| *m *= 2.0 * s);
-    let (p, q, pdf) = (normal_cdf(t), normal_cdf(-t), normal_pdf(t));
-    mu[0] = c * (p - q) + 2.0 * s * pdf;
-    mu[1] = s * (p - q);
-    s * s + c * c
+    mu[0] = c * (n.p - n.q) + 2.0 * s * n.pdf;
+    mu[1] = s * (n.p - n.q);
+    (s * s + c * c, 4.0 * relu_mu_star_sq(c, s, &n))
 }
 
 /// linear: `μ0 = c`, `μ1 = s`, `μ_{k≥2} = 0`; returns `s² + c²`.
@@ -68,8 +89,8 @@ pub(super) fn erf_into(c: f64, s: f64, mu: &mut [f64]) -> f64 {
 }
 
 /// ReLU at unit scale: `μ0(t) = tΦ + φ`, `μ1 = Φ`, `μ_k = (-1)^k He_{k-2}(t) φ(t)`.
-fn relu_closed_form(t: f64, mu: &mut [f64]) {
-    let (p, pdf) = (normal_cdf(t), normal_pdf(t));
+fn relu_closed_form(n: &NormalAt, mu: &mut [f64]) {
+    let (t, p, pdf) = (n.t, n.p, n.pdf);
     mu[0] = t * p + pdf;
     if mu.len() > 1 {
         mu[1] = p;
@@ -89,9 +110,8 @@ fn relu_closed_form(t: f64, mu: &mut [f64]) {
 
 /// Cancellation-free `μ*(c)²` of `relu(sZ + c)` (module docs, multiplied out with
 /// `s²(1 + t²) = s² + c²`, `s² t = c s`).
-pub(super) fn relu_mu_star_sq(c: f64, s: f64) -> f64 {
-    let t = c / s;
-    let (p, q, pdf) = (normal_cdf(t), normal_cdf(-t), normal_pdf(t));
+fn relu_mu_star_sq(c: f64, s: f64, n: &NormalAt) -> f64 {
+    let (p, q, pdf) = (n.p, n.q, n.pdf);
     let v = (s * s + c * c) * p * q - c * s * pdf * (p - q) - s * s * pdf * pdf;
     v.max(0.0)
 }
@@ -118,6 +138,25 @@ pub(super) fn owens_t(h: f64, a: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::activation::normal_cdf;
+
+    #[test]
+    fn cdf_pair_is_two_cdf_calls_bit_for_bit() {
+        // both sides of erfc's switch to its tail form (|t|/√2 = 0.84375), the deep tails and
+        // the ends of the range
+        let mut ts: Vec<f64> = (-4000..=4000).map(|i| i as f64 * 0.01).collect();
+        let edge = 0.84375 * std::f64::consts::SQRT_2;
+        for e in [edge, -edge] {
+            ts.extend([e.next_down(), e, e.next_up()]);
+        }
+        ts.extend([-1e300, -40.0, -38.5, 38.5, 40.0, 1e300, 0.0, -0.0]);
+        ts.extend([f64::INFINITY, f64::NEG_INFINITY, f64::MIN_POSITIVE]);
+        for t in ts {
+            let (p, q) = normal_cdf_pair(t);
+            assert_eq!(p.to_bits(), normal_cdf(t).to_bits(), "Φ({t})");
+            assert_eq!(q.to_bits(), normal_cdf(-t).to_bits(), "Φ(-{t})");
+        }
+    }
 
     #[test]
     fn owens_t_matches_exact_identities() {

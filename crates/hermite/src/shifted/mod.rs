@@ -81,7 +81,6 @@ mod closed_forms;
 mod piecewise;
 mod table;
 
-use closed_forms::relu_mu_star_sq;
 use piecewise::PiecewiseBase;
 pub use table::{ShiftedTable, ShiftedValues};
 
@@ -280,8 +279,7 @@ impl ShiftedCoefficients {
     pub fn eval(&self, c: f64) -> Result<ShiftedValues> {
         check_finite("shift c", c)?;
         let mut mu = vec![0.0; self.k_int + 1];
-        let second_moment = self.eval_into(c, &mut mu);
-        let mu_star_sq = self.mu_star_sq_from(c, &mu, second_moment)?;
+        let (second_moment, mu_star_sq) = self.values_into(c, &mut mu)?;
         mu.truncate(self.k_max + 1);
         check_overflow(&mu, second_moment, mu_star_sq)?;
         Ok(ShiftedValues {
@@ -303,8 +301,7 @@ impl ShiftedCoefficients {
         let mut mu_star_sq = Vec::with_capacity(n);
         let mut buf = vec![0.0; self.k_int + 1];
         for &c in shifts {
-            let m2 = self.eval_into(c, &mut buf);
-            let ms = self.mu_star_sq_from(c, &buf, m2)?;
+            let (m2, ms) = self.values_into(c, &mut buf)?;
             check_overflow(&buf[..=self.k_max], m2, ms)?;
             mu_star_sq.push(ms);
             second_moment.push(m2);
@@ -324,12 +321,10 @@ impl ShiftedCoefficients {
         Ok(self.eval(c)?.mu_star_sq)
     }
 
-    /// `μ*²` from the values, with the documented clamp; closed forms where exact.
+    /// `μ*²` from the values, with the documented clamp; closed forms where exact (ReLU and
+    /// abs compute theirs in [`Self::values_into`]).
     fn mu_star_sq_from(&self, c: f64, mu: &[f64], m2: f64) -> Result<f64> {
-        let s = self.scale;
         match &self.plan {
-            Plan::Relu => return Ok(relu_mu_star_sq(c, s)),
-            Plan::Abs => return Ok(4.0 * relu_mu_star_sq(c, s)),
             Plan::Linear => return Ok(0.0),
             Plan::Fixed {
                 hermite_poly: true, ..
@@ -360,33 +355,39 @@ impl ShiftedCoefficients {
         }
     }
 
-    /// Fill `mu[0..=k_int]` and return the second moment.
-    fn eval_into(&self, c: f64, mu: &mut [f64]) -> f64 {
+    /// Fill `mu[0..=k_int]` and return the second moment and `μ*²`.
+    fn values_into(&self, c: f64, mu: &mut [f64]) -> Result<(f64, f64)> {
         let s = self.scale;
-        match &self.plan {
-            Plan::Relu => closed_forms::relu_into(c, s, mu),
-            Plan::Abs => closed_forms::abs_into(c, s, mu),
+        let m2 = match &self.plan {
+            Plan::Relu => return Ok(closed_forms::relu_into(c, s, mu)),
+            Plan::Abs => return Ok(closed_forms::abs_into(c, s, mu)),
             Plan::Linear => closed_forms::linear_into(c, s, mu),
             Plan::Erf => closed_forms::erf_into(c, s, mu),
-            Plan::Fixed { rule, h, .. } => {
-                let stride = self.k_int + 1;
-                mu.iter_mut().for_each(|m| *m = 0.0);
-                let mut m2 = 0.0;
-                for (i, (&z, &w)) in rule.nodes().iter().zip(rule.weights()).enumerate() {
-                    let v = self.activation.eval(s * z + c);
-                    let wv = w * v;
-                    m2 += wv * v;
-                    for (m, hk) in mu.iter_mut().zip(&h[i * stride..(i + 1) * stride]) {
-                        *m += wv * hk;
-                    }
-                }
-                for (m, f) in mu.iter_mut().zip(&self.sqrt_fact) {
-                    *m *= f;
-                }
-                m2
-            }
+            Plan::Fixed { rule, h, .. } => self.fixed_rule_into(rule, h, c, mu),
             Plan::Piecewise(base) => base.eval(&self.activation, s, &self.sqrt_fact, c, mu),
+        };
+        Ok((m2, self.mu_star_sq_from(c, mu, m2)?))
+    }
+
+    /// One fixed Gauss-Hermite rule (`h`: normalized `He_k` at its nodes, stride `k_int + 1`):
+    /// `mu[0..=k_int]`, returns the second moment.
+    fn fixed_rule_into(&self, rule: &GaussianRule, h: &[f64], c: f64, mu: &mut [f64]) -> f64 {
+        let s = self.scale;
+        let stride = self.k_int + 1;
+        mu.iter_mut().for_each(|m| *m = 0.0);
+        let mut m2 = 0.0;
+        for (i, (&z, &w)) in rule.nodes().iter().zip(rule.weights()).enumerate() {
+            let v = self.activation.eval(s * z + c);
+            let wv = w * v;
+            m2 += wv * v;
+            for (m, hk) in mu.iter_mut().zip(&h[i * stride..(i + 1) * stride]) {
+                *m += wv * hk;
+            }
         }
+        for (m, f) in mu.iter_mut().zip(&self.sqrt_fact) {
+            *m *= f;
+        }
+        m2
     }
 }
 fn fixed_plan(nodes: usize, k_int: usize, hermite_poly: bool) -> Result<Plan> {
