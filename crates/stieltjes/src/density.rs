@@ -234,13 +234,13 @@ impl<'a> Tracker<'a> {
                     p.chord(z, &mut self.cur, self.cfg.chord_max_iter, tol, &mut self.ws)
                 {
                     self.chord_steps += it;
-                    ok = p.on_branch_strict(z, &self.ws);
+                    ok = p.on_branch_strict(z, &mut self.ws);
                 }
                 if !ok {
                     self.cur.copy_from_slice(&self.saved);
                     if let Ok((it, _)) = p.newton(z, &mut self.cur, maxit, tol, &mut self.ws) {
                         self.newton_steps += it;
-                        ok = p.on_branch_strict(z, &self.ws);
+                        ok = p.on_branch_strict(z, &mut self.ws);
                     }
                 }
                 tries += 1;
@@ -309,11 +309,12 @@ impl SpikedProblem {
             });
         }
         let eta = cfg.eta_rel * self.scale();
-        let owned = if ws.fits(self) {
+        let mut owned = if ws.fits(self) {
             std::mem::replace(ws, Workspace::new_empty())
         } else {
             Workspace::new(self)
         };
+        owned.all_nodes = false;
         let mut tr = Tracker::new(self, *cfg, eta, owned);
         let mut rho = Vec::with_capacity(grid.len());
         let mut ms = Vec::with_capacity(grid.len());

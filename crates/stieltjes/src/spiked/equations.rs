@@ -23,10 +23,11 @@ impl SpikedProblem {
         for a in 0..self.r {
             x[a] = qt * self.psi * self.pi[a];
         }
+        let (phi, weights) = self.nodes.active(false);
         for j in 0..self.mt {
             let mut acc = 0.0;
-            for (kk, &w) in self.weights.iter().enumerate() {
-                acc += w * self.phi[j * self.weights.len() + kk];
+            for (kk, &w) in weights.iter().enumerate() {
+                acc += w * phi[j * weights.len() + kk];
             }
             x[self.r + j] = C64::new(acc, 0.0);
         }
@@ -69,9 +70,10 @@ impl SpikedProblem {
         }
         // κ-sums: δ_k = Σ_j θ_j φ_j(κ_k)/α, c_k = w_k/(1+δ_k), g_j = Σ_k c_k φ_j(κ_k)
         let m = self.m;
+        let (phi, weights) = self.nodes.active(ws.all_nodes);
         KappaSums {
-            phi: &self.phi,
-            weights: &self.weights,
+            phi,
+            weights,
             theta: &ws.theta[..m],
             inv_alpha: 1.0 / self.alpha,
             d_re: &mut ws.d_re,
@@ -111,9 +113,10 @@ impl SpikedProblem {
         let (r, m, n, mt) = (self.r, self.m, self.n, self.mt);
         let q = &x[..r];
         // Ψ_ij = Σ_k w_k φ_i(κ_k) φ_j(κ_k) / (1+δ_k)²  (symmetric)
+        let (phi, weights) = self.nodes.active(ws.all_nodes);
         PsiMatrix {
-            phi: &self.phi,
-            weights: &self.weights,
+            phi,
+            weights,
             d_re: &ws.d_re,
             d_im: &ws.d_im,
             psi: &mut ws.psi_mat[..m * m],

@@ -16,7 +16,10 @@
 //! map `Φ(x)` is the right-hand side above: `M = Q(I+TQ)^{-1}` (symmetric), then at every
 //! κ-node `δ_k = φ_k·θ/α` with `θ = (M_aa, M_ab + M_ba (a<b), q_a)` and
 //! `φ_k = (d_a d_b (a≤b), e_a²)`, so that `(T', s') = Σ_k w_k φ_k/(1+δ_k)`, then `q'`.
-//! Cost of one evaluation: `O(K m)` with `m = r(r+1)/2 + r`, plus `O(r³)`.
+//! Cost of one evaluation: `O(K m)` with `m = r(r+1)/2 + r`, plus `O(r³)`, where `K` counts
+//! the distinct, non-negligible κ-nodes (`nodes` module: equal rows merged, nodes whose
+//! weight is below round-off left out of the iteration with an a-posteriori bound; 76 of
+//! the 160 Gauss-Hermite nodes of the density command).
 //!
 //! * Cold start: damped Anderson iteration ([`crate::solve_fixed_point`]) from
 //!   `q̃ = -1/z`, `T = E[d dᵀ]`.
@@ -58,11 +61,13 @@ use num_complex::Complex64 as C64;
 mod branch;
 mod equations;
 mod kappa_sum;
+mod nodes;
 mod solver;
 #[cfg(test)]
 mod tests;
 mod workspace;
 
+use nodes::KappaNodes;
 pub use workspace::Workspace;
 
 const ZERO: C64 = C64 { re: 0.0, im: 0.0 };
@@ -172,13 +177,8 @@ pub struct SpikedProblem {
     m: usize,
     n: usize,
     tri: Vec<(usize, usize)>,
-    /// `φ_j(κ_k)` over the distinct nodes ([`MergedNodes`]), feature-major: `phi[j*K + k]`
-    /// (vectorizable κ-loops).
-    phi: Vec<f64>,
-    /// Weights of the distinct nodes.
-    weights: Vec<f64>,
-    /// For each node of the profile, its distinct node.
-    node_of: Vec<usize>,
+    /// `φ_j(κ_k)` and weights over the distinct nodes, kept and negligible ([`KappaNodes`]).
+    nodes: KappaNodes,
     scale: f64,
 }
 
@@ -264,7 +264,7 @@ impl SpikedProblem {
                 reason: "overflows",
             });
         }
-        let merged = MergedNodes::new(&phi, profile.weights(), m);
+        let nodes = KappaNodes::new(&phi, profile.weights(), m);
         Ok(Self {
             profile,
             pi,
@@ -275,9 +275,7 @@ impl SpikedProblem {
             m,
             n: r + mt,
             tri,
-            phi: merged.transposed(m),
-            weights: merged.weights,
-            node_of: merged.node_of,
+            nodes,
             scale,
         })
     }
@@ -344,6 +342,8 @@ impl SpikedProblem {
         if !ws.fits(self) {
             *ws = Workspace::new(self);
         }
+        // the answer depends on the problem, not on what the workspace solved before
+        ws.all_nodes = false;
         let flip = z.im < 0.0;
         let zz = if flip { z.conj() } else { z };
         let mut x = vec![ZERO; self.n];
@@ -408,56 +408,5 @@ pub fn block_residual(r: usize, x: &[C64], y: &[C64]) -> f64 {
         f64::NAN
     } else {
         rq.max(rt)
-    }
-}
-
-/// The κ-nodes of the problem: all of them, or a single node with the total weight when every
-/// node has the same `φ_k = (d_a d_b, e_a²)` (bit for bit). The equations see the profile
-/// only through `Σ_k w_k f(φ_k)`, so this is exact (up to the order of the additions); it
-/// turns the `K` nodes of a spike-free problem (all `u_a = 0`, `φ` constant in κ) into one.
-/// (Partial repeats are not looked for: they do not arise from the κ-rules of the
-/// integration, and the search would cost more than it saves on one solve.)
-struct MergedNodes {
-    /// Node-major `φ` of the distinct nodes.
-    phi: Vec<f64>,
-    weights: Vec<f64>,
-    /// For each node of the profile, its distinct node.
-    node_of: Vec<usize>,
-}
-
-impl MergedNodes {
-    /// From node-major `phi` (`phi[k m + j]`) and the weights.
-    fn new(phi: &[f64], weights: &[f64], m: usize) -> Self {
-        let first = &phi[..m];
-        let same = |row: &[f64]| {
-            row.iter()
-                .zip(first)
-                .all(|(a, b)| a.to_bits() == b.to_bits())
-        };
-        if phi.chunks_exact(m).all(same) {
-            Self {
-                phi: first.to_vec(),
-                weights: vec![weights.iter().sum()],
-                node_of: vec![0; weights.len()],
-            }
-        } else {
-            Self {
-                phi: phi.to_vec(),
-                weights: weights.to_vec(),
-                node_of: (0..weights.len()).collect(),
-            }
-        }
-    }
-
-    /// `φ` feature-major: `[j K + k]`.
-    fn transposed(&self, m: usize) -> Vec<f64> {
-        let k = self.weights.len();
-        let mut t = vec![0.0; k * m];
-        for kk in 0..k {
-            for j in 0..m {
-                t[j * k + kk] = self.phi[kk * m + j];
-            }
-        }
-        t
     }
 }

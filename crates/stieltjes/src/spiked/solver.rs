@@ -59,6 +59,7 @@ impl SpikedProblem {
             fp_cfg.max_iter = fp_cfg.max_iter.min(500);
             let res = {
                 let mut ws2 = Workspace::new(self);
+                ws2.all_nodes = ws.all_nodes;
                 solve_fixed_point(
                     |xx: &[C64], out: &mut [C64]| {
                         if self.eval(z, xx, &mut ws2) {
@@ -108,6 +109,7 @@ impl SpikedProblem {
         let zt = z + C64::new(0.0, h);
         self.initial_guess(zt, x);
         let mut w = Workspace::new(self);
+        w.all_nodes = ws.all_nodes;
         let top = solve_fixed_point(
             |xx: &[C64], out: &mut [C64]| {
                 if self.eval(zt, xx, &mut w) {
@@ -322,9 +324,12 @@ impl SpikedProblem {
         iterations: usize,
         residual: f64,
     ) -> SpikedSolution {
-        // refresh intermediates at x (cheap)
+        // refresh intermediates at x (cheap), δ at every node
         let ok = self.eval(z, x, ws);
         debug_assert!(ok);
+        if !ws.all_nodes {
+            self.delta_at_negligible(ws);
+        }
         let r = self.r;
         let residual = if ok {
             block_residual(r, x, &ws.y).max(residual.min(0.0))
@@ -340,6 +345,7 @@ impl SpikedProblem {
             s: ws.g[self.mt..].to_vec(),
             // per node of the profile (merged nodes share their δ)
             delta: self
+                .nodes
                 .node_of
                 .iter()
                 .map(|&i| C64::new(ws.d_re[i], ws.d_im[i]))

@@ -45,13 +45,16 @@ pub struct Workspace {
     pub(super) kappa_scratch: Vec<f64>,
     /// The factors in `jac` are those of the last Newton Jacobian.
     pub(crate) jac_fresh: bool,
+    /// Sum over all κ-nodes, negligible ones included (set when the a-posteriori bound on
+    /// the negligible nodes failed; module docs of `nodes`).
+    pub(crate) all_nodes: bool,
 }
 
 impl Workspace {
     /// Buffers for `problem`.
     pub fn new(problem: &SpikedProblem) -> Self {
         let r = problem.r;
-        let (m, n, k) = (problem.m, problem.n, problem.weights.len());
+        let (m, n, k) = (problem.m, problem.n, problem.nodes.len());
         let rr = vec![ZERO; r * r];
         Self {
             r,
@@ -85,6 +88,7 @@ impl Workspace {
             d_im: vec![0.0; k],
             kappa_scratch: vec![0.0; super::kappa_sum::scratch_len(k)],
             jac_fresh: false,
+            all_nodes: false,
         }
     }
 
@@ -122,10 +126,11 @@ impl Workspace {
             d_im: Vec::new(),
             kappa_scratch: Vec::new(),
             jac_fresh: false,
+            all_nodes: false,
         }
     }
 
     pub(crate) fn fits(&self, problem: &SpikedProblem) -> bool {
-        self.r == problem.r && self.k == problem.weights.len()
+        self.r == problem.r && self.k == problem.nodes.len()
     }
 }
