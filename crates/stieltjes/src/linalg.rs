@@ -175,6 +175,27 @@ pub(crate) fn max_norm(x: &[C64]) -> f64 {
     x.iter().fold(0.0_f64, |m, v| m.max(v.norm()))
 }
 
+/// `max |v|` over `values`, NaN if any is NaN. Computed as `sqrt(max |v|²)` (no `hypot` per
+/// entry; the two agree to an ulp) unless `|v|²` leaves the range where squaring is safe,
+/// then with `hypot`.
+pub(crate) fn max_norm_of(values: impl Iterator<Item = C64> + Clone) -> f64 {
+    let m2 = values.clone().fold(0.0_f64, |m, v| {
+        let s = v.norm_sqr();
+        if s.is_nan() || m.is_nan() {
+            f64::NAN
+        } else {
+            m.max(s)
+        }
+    });
+    if m2.is_nan() {
+        f64::NAN
+    } else if m2 == 0.0 || (1e-290..=1e290).contains(&m2) {
+        m2.sqrt()
+    } else {
+        values.fold(0.0_f64, |m, v| m.max(v.norm()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

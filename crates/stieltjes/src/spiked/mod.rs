@@ -53,7 +53,7 @@
 
 use crate::error::{Result, StieltjesError, check_positive};
 use crate::fixed_point::FixedPointConfig;
-use crate::linalg::max_norm;
+use crate::linalg::max_norm_of;
 use crate::marchenko_pastur::check_z;
 use crate::profile::Profile;
 use num_complex::Complex64 as C64;
@@ -387,20 +387,11 @@ impl SpikedProblem {
 /// ```
 pub fn block_residual(r: usize, x: &[C64], y: &[C64]) -> f64 {
     let r = r.min(x.len());
-    let diff = |a: &[C64], b: &[C64]| {
-        a.iter().zip(b).fold(0.0_f64, |m, (u, v)| {
-            let d = (v - u).norm();
-            if d.is_nan() || m.is_nan() {
-                f64::NAN
-            } else {
-                m.max(d)
-            }
-        })
-    };
+    let diff = |a: &[C64], b: &[C64]| max_norm_of(a.iter().zip(b).map(|(u, v)| v - u));
     let (q, t) = x.split_at(r);
     let (gq, gt) = y.split_at(r.min(y.len()));
-    let q_scale = max_norm(q).max(1.0);
-    let t_scale = max_norm(t).max(1.0 / q_scale);
+    let q_scale = max_norm_of(q.iter().copied()).max(1.0);
+    let t_scale = max_norm_of(t.iter().copied()).max(1.0 / q_scale);
     let rq = diff(q, gq) / q_scale;
     let rt = diff(t, gt) / t_scale;
     // NaN propagates (f64::max would drop it)

@@ -142,11 +142,6 @@ impl KappaNodes {
         }
     }
 
-    /// `φ_j` at distinct node `k` (any node, kept or not).
-    pub(super) fn phi(&self, j: usize, k: usize) -> f64 {
-        self.all_phi[j * self.len() + k]
-    }
-
     /// Number of features `m`.
     pub(super) fn features(&self) -> usize {
         self.m
@@ -158,16 +153,18 @@ impl SpikedProblem {
     /// ones), from the `θ` of the last `eval`.
     pub(super) fn delta_at_negligible(&self, ws: &mut Workspace) {
         let nodes = &self.nodes;
+        let (kept, k) = (nodes.kept(), nodes.len());
         let inv_alpha = 1.0 / self.alpha;
-        for kk in nodes.kept()..nodes.len() {
-            let (mut dr, mut di) = (0.0, 0.0);
-            for (j, th) in ws.theta[..nodes.features()].iter().enumerate() {
-                let f = nodes.phi(j, kk);
-                dr += th.re * inv_alpha * f;
-                di += th.im * inv_alpha * f;
+        let (d_re, d_im) = (&mut ws.d_re[kept..k], &mut ws.d_im[kept..k]);
+        d_re.fill(0.0);
+        d_im.fill(0.0);
+        // feature by feature over contiguous rows (the sum over j in the order of `eval`)
+        for (j, th) in ws.theta[..nodes.features()].iter().enumerate() {
+            let row = &nodes.all_phi[j * k + kept..(j + 1) * k];
+            for ((dr, di), &f) in d_re.iter_mut().zip(d_im.iter_mut()).zip(row) {
+                *dr += th.re * inv_alpha * f;
+                *di += th.im * inv_alpha * f;
             }
-            ws.d_re[kk] = dr;
-            ws.d_im[kk] = di;
         }
     }
 
