@@ -43,7 +43,8 @@
 //! Gauss-Kronrod (7/15 points, panels bisected until `|K15 - G7| ≤ TAIL_TOL ·` panel length,
 //! visited left to right so that each solve is warm-started from the previous one), with
 //! absolute accuracy target [`TAIL_TOL`] `= 1e-10`, or the round-off floor `1e-12` of the
-//! terms `|m| + atom/|z|` where the atom's pole cancels near 0. Measured: 4-6 panels
+//! terms `|m| + atom/|z|` where the atom's pole cancels near 0; a panel narrower than
+//! `1e-12` that meets neither, or more than 4000 panels, is `NotConverged`. Measured: 4-6 panels
 //! (60-90 solves at complex `z`) from an edge, 12-40 from near 0 (previously 8193 solves on
 //! the real axis, accurate to about `4e-6`: on tanh `u = ±2`, `ψ = 2`, `α = 1` the mass below
 //! the grid moved from 0.00581 to 0.0057556, the same to 1e-12 on a circle 4× larger).
@@ -74,6 +75,21 @@ impl Default for DensityConfig {
             chord_max_iter: 4,
             solver: SolverConfig::default(),
         }
+    }
+}
+
+impl DensityConfig {
+    /// Checks every field: `eta_rel` finite and `> 0`, and the solver settings.
+    pub fn validate(&self) -> Result<()> {
+        self.solver.validate()?;
+        if !(self.eta_rel.is_finite() && self.eta_rel > 0.0) {
+            return Err(StieltjesError::InvalidParameter {
+                name: "eta_rel",
+                value: self.eta_rel,
+                reason: "must be finite and > 0",
+            });
+        }
+        Ok(())
     }
 }
 
@@ -293,14 +309,7 @@ impl SpikedProblem {
         cfg: &DensityConfig,
         ws: &mut Workspace,
     ) -> Result<Density> {
-        cfg.solver.validate()?;
-        if !(cfg.eta_rel.is_finite() && cfg.eta_rel > 0.0) {
-            return Err(StieltjesError::InvalidParameter {
-                name: "eta_rel",
-                value: cfg.eta_rel,
-                reason: "must be finite and > 0",
-            });
-        }
+        cfg.validate()?;
         if grid.len() > MAX_GRID {
             return Err(StieltjesError::TooLarge {
                 name: "grid points",
@@ -348,14 +357,7 @@ impl SpikedProblem {
     /// same as one call of [`density`](Self::density) and gives the same values within the
     /// solver tolerance (bit for bit when the grid is given in one chunk).
     pub fn density_sweep(&self, cfg: &DensityConfig) -> Result<DensitySweep<'_>> {
-        cfg.solver.validate()?;
-        if !(cfg.eta_rel.is_finite() && cfg.eta_rel > 0.0) {
-            return Err(StieltjesError::InvalidParameter {
-                name: "eta_rel",
-                value: cfg.eta_rel,
-                reason: "must be finite and > 0",
-            });
-        }
+        cfg.validate()?;
         let eta = cfg.eta_rel * self.scale();
         Ok(DensitySweep {
             tracker: Tracker::new(self, *cfg, eta, Workspace::new(self)),
@@ -587,10 +589,12 @@ impl SpikedProblem {
             panels += 1;
             let err = (k15 - g7).abs();
             // converged, or at the round-off floor: 1e-12 of the size of the terms (near an
-            // atom at 0, m_c = m + atom/z cancels two terms of size atom/|z|)
-            if err <= tol * (hi - lo) || err <= 1e-12 * k_abs || hi - lo < 1e-12 {
+            // atom at 0, m_c = m + atom/z cancels two terms of size atom/|z|); a panel that
+            // is neither when it is already narrower than TAIL_MIN_PANEL is an error, not a
+            // value
+            if err <= tol * (hi - lo) || err <= 1e-12 * k_abs {
                 total += k15;
-            } else if panels >= TAIL_MAX_PANELS {
+            } else if panels >= TAIL_MAX_PANELS || hi - lo < TAIL_MIN_PANEL {
                 return Err(StieltjesError::NotConverged {
                     residual: err,
                     iterations: panels,
@@ -632,6 +636,9 @@ pub const TAIL_TOL: f64 = 1e-10;
 const TAIL_START_PANELS: usize = 4;
 /// Largest number of Gauss-Kronrod panels of one tail integral.
 const TAIL_MAX_PANELS: usize = 4000;
+/// Narrowest panel (in `s ∈ [0, 1]`) of the tail rule: a panel that has neither converged
+/// nor reached the round-off floor at this width gives `NotConverged`.
+const TAIL_MIN_PANEL: f64 = 1e-12;
 
 /// Nodes (on `[-1, 1]`, positive half; the 8th is 0) and weights of the 7-point Gauss and
 /// 15-point Kronrod rules (QUADPACK's `qk15`).
