@@ -205,6 +205,11 @@ pub const MAX_CURVE_POINTS: usize = 100_000;
 /// A learning curve: `E_gen`, `E_train`, decomposition at every value of the sweep (warm
 /// starts along the sweep; the profile table is built once unless `η̃` varies).
 ///
+/// A warm start changes where the spectral solver starts, not what it must reach (block
+/// residual `≤ 1e-12` at every point), so a curve point differs from the same point solved
+/// cold only in its last digits: `E_gen`, `E_train` to `1e-10` relative (tested over α, ψ
+/// and λ; measured `≤ 7e-12`).
+///
 /// ```
 /// use giantstep_hermite::Activation;
 /// use giantstep_risk::{Group, RiskProblem, curves::{learning_curve, Sweep}};

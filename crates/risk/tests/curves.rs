@@ -95,3 +95,61 @@ fn learning_curves_have_expected_shape() {
     );
     assert!(ce.iter().all(|x| x.e_gen >= x.irreducible + 0.25));
 }
+
+#[test]
+fn warm_started_curves_agree_with_cold_point_by_point_solves() {
+    // Warm starts along a curve may change the last digits only within the solver tolerance
+    // (block residual 1e-12 at every point): E_gen and E_train of every point of 60-point
+    // curves over alpha, psi and lambda (two groups, through the interpolation region) agree
+    // with a cold solve of that point alone to 1e-10 relative.
+    let p = RiskProblem::new(
+        Activation::Relu,
+        Activation::Tanh,
+        0.1,
+        vec![
+            Group {
+                u: 1.5,
+                pi: 0.5,
+                gamma: 2.7,
+            },
+            Group {
+                u: -1.5,
+                pi: 0.5,
+                gamma: -0.7,
+            },
+        ],
+        1.0,
+        2.0,
+        0.05,
+    );
+    let grid = |lo: f64, hi: f64| -> Vec<f64> {
+        (0..60)
+            .map(|i| lo * (hi / lo).powf(i as f64 / 59.0))
+            .collect()
+    };
+    let sweeps = [
+        ("alpha", Sweep::Alpha(grid(0.2, 8.0))),
+        ("psi", Sweep::Psi(grid(0.2, 8.0))),
+        ("lambda", Sweep::Lambda(grid(1e-3, 10.0))),
+    ];
+    for (name, sweep) in sweeps {
+        let curve = learning_curve(&p, &sweep).unwrap();
+        let mut worst = 0.0_f64;
+        for pt in &curve {
+            let mut q = p.clone();
+            match name {
+                "alpha" => q.alpha = pt.x,
+                "psi" => q.psi = pt.x,
+                _ => q.lambda = pt.x,
+            }
+            let cold = q.solve().unwrap();
+            for (w, c) in [(pt.e_gen, cold.e_gen), (pt.e_train, cold.e_train)] {
+                worst = worst.max((w - c).abs() / c.abs());
+            }
+        }
+        assert!(
+            worst <= 1e-10,
+            "{name}: warm vs cold differ by {worst:e} (relative)"
+        );
+    }
+}
