@@ -204,12 +204,17 @@ impl Model {
             d: Vec::with_capacity(nodes.len() * r),
             e2: Vec::with_capacity(nodes.len() * r),
         };
-        for &kappa in nodes {
-            for g in &self.groups {
-                let (m0, d, e2) = self.shifted(g.u * kappa)?;
-                t.m0.push(m0);
-                t.d.push(d);
-                t.e2.push(e2);
+        // one table per group (groups u_b = ±u_a share one evaluation), then node-major
+        let us: Vec<f64> = self.groups.iter().map(|g| g.u).collect();
+        let tables = self
+            .shifted
+            .eval_products(&us, nodes)
+            .map_err(Error::hermite)?;
+        for i in 0..nodes.len() {
+            for tab in &tables {
+                t.m0.push(tab.mu(i, 0));
+                t.d.push(tab.mu(i, 1));
+                t.e2.push(tab.mu_star_sq()[i]);
             }
         }
         Ok(t)

@@ -587,3 +587,41 @@ fn relu_left_tail_matches_asymptotic_series_and_never_goes_negative() {
         }
     }
 }
+
+#[test]
+fn group_tables_equal_separate_evaluations_bit_for_bit() {
+    // a symmetric rule (the Gauss-Hermite rule is), u = ±1.5 (the one-step model's a = ±1),
+    // a repeated u and an unrelated one, for a closed form and a quadrature activation
+    let rule = giantstep_hermite::GaussHermite::new(40)
+        .unwrap()
+        .into_rule();
+    let nodes = rule.nodes();
+    let us = [1.5, -1.5, 0.7, 1.5, 0.0];
+    for act in [Activation::Relu, Activation::Tanh] {
+        let sc = ShiftedCoefficients::new(act.clone(), 3).unwrap();
+        let tables = sc.eval_products(&us, nodes).unwrap();
+        assert_eq!(tables.len(), us.len());
+        for (u, t) in us.iter().zip(&tables) {
+            let shifts: Vec<f64> = nodes.iter().map(|x| u * x).collect();
+            let direct = sc.eval_many(&shifts).unwrap();
+            assert_eq!(t.shifts(), direct.shifts(), "{act} u = {u}");
+            for i in 0..nodes.len() {
+                for k in 0..=3 {
+                    assert_eq!(
+                        t.mu(i, k).to_bits(),
+                        direct.mu(i, k).to_bits(),
+                        "{act} u={u} i={i}"
+                    );
+                }
+                assert_eq!(
+                    t.mu_star_sq()[i].to_bits(),
+                    direct.mu_star_sq()[i].to_bits()
+                );
+                assert_eq!(
+                    t.second_moment()[i].to_bits(),
+                    direct.second_moment()[i].to_bits()
+                );
+            }
+        }
+    }
+}

@@ -218,7 +218,9 @@ pub fn build_profile(
     let mut m0 = vec![0.0; k * r];
     let mut d = vec![0.0; k * r];
     let mut e2 = vec![0.0; k * r];
-    let mut shifts = vec![0.0; k];
+    // one table per spiked group (groups u_b = ±u_a share one evaluation)
+    let spiked: Vec<f64> = groups.iter().map(|g| g.u).filter(|&u| u != 0.0).collect();
+    let mut tables = sc.eval_products(&spiked, &nodes).map_err(herr)?.into_iter();
     for (a, g) in groups.iter().enumerate() {
         if g.u == 0.0 {
             let v = sc.eval(0.0).map_err(herr)?;
@@ -229,10 +231,7 @@ pub fn build_profile(
             }
             continue;
         }
-        for (s, x) in shifts.iter_mut().zip(&nodes) {
-            *s = g.u * x;
-        }
-        let tab = sc.eval_many(&shifts).map_err(herr)?;
+        let tab = tables.next().expect("one table per spiked group");
         let ms2 = tab.mu_star_sq();
         for i in 0..k {
             m0[i * r + a] = tab.mu(i, 0);

@@ -66,4 +66,17 @@ impl ShiftedTable {
     pub fn is_empty(&self) -> bool {
         self.shifts.is_empty()
     }
+
+    /// The same values with the shifts in reverse order.
+    pub(super) fn reversed(&self) -> Self {
+        let w = self.k_max + 1;
+        let rev = |v: &[f64]| v.iter().rev().copied().collect::<Vec<_>>();
+        Self {
+            shifts: rev(&self.shifts),
+            k_max: self.k_max,
+            mu: self.mu.chunks_exact(w).rev().flatten().copied().collect(),
+            second_moment: rev(&self.second_moment),
+            mu_star_sq: rev(&self.mu_star_sq),
+        }
+    }
 }

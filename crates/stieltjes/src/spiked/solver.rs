@@ -57,21 +57,17 @@ impl SpikedProblem {
         if !near_axis {
             let mut fp_cfg = cfg.fixed_point;
             fp_cfg.max_iter = fp_cfg.max_iter.min(500);
-            let res = {
-                let mut ws2 = Workspace::new(self);
-                ws2.all_nodes = ws.all_nodes;
-                solve_fixed_point(
-                    |xx: &[C64], out: &mut [C64]| {
-                        if self.eval(z, xx, &mut ws2) {
-                            out.copy_from_slice(&ws2.y);
-                        } else {
-                            out.fill(C64::new(f64::NAN, 0.0));
-                        }
-                    },
-                    x,
-                    &fp_cfg,
-                )
-            };
+            let res = solve_fixed_point(
+                |xx: &[C64], out: &mut [C64]| {
+                    if self.eval(z, xx, ws) {
+                        out.copy_from_slice(&ws.y);
+                    } else {
+                        out.fill(C64::new(f64::NAN, 0.0));
+                    }
+                },
+                x,
+                &fp_cfg,
+            );
             if let Ok(sol) = res {
                 work += sol.iterations;
                 // refresh the workspace at the returned point for the branch check
@@ -108,12 +104,10 @@ impl SpikedProblem {
         let mut h = 2.0 * z.norm().max(self.scale());
         let zt = z + C64::new(0.0, h);
         self.initial_guess(zt, x);
-        let mut w = Workspace::new(self);
-        w.all_nodes = ws.all_nodes;
         let top = solve_fixed_point(
             |xx: &[C64], out: &mut [C64]| {
-                if self.eval(zt, xx, &mut w) {
-                    out.copy_from_slice(&w.y);
+                if self.eval(zt, xx, ws) {
+                    out.copy_from_slice(&ws.y);
                 } else {
                     out.fill(C64::new(f64::NAN, 0.0));
                 }
