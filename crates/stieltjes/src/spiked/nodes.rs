@@ -9,7 +9,7 @@
 //!   repeats are not looked for: they do not arise from the κ-rules of the integration, and the
 //!   search would cost more than it saves on one solve.)
 //! * **Negligible nodes.** A Gaussian rule puts weights far below round-off on its outer nodes
-//!   (Gauss-Hermite with 160 nodes: 84 of them have `w_k < 1e-20`). Node `k` is *negligible*
+//!   (Gauss-Hermite with 160 nodes: 86 of them have `w_k < 1e-20`). Node `k` is *negligible*
 //!   when `w_k |φ_jk| ≤ ε_tail B_j / K` for every feature `j`, with `B_j = Σ_k w_k |φ_jk|` and
 //!   [`NEGLIGIBLE_SHARE`] `ε_tail = 1e-19`. The negligible nodes together then carry at most
 //!   `ε_tail B_j` of every feature, and the iteration sums over the others only (the
