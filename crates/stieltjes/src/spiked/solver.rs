@@ -5,7 +5,7 @@
 
 use super::{SolverConfig, SpikedProblem, SpikedSolution, Workspace, ZERO, block_residual};
 use crate::error::{Result, StieltjesError};
-use crate::fixed_point::solve_fixed_point;
+use crate::fixed_point::{FixedPointConfig, FixedPointSolution, solve_fixed_point};
 use num_complex::Complex64 as C64;
 
 impl SpikedProblem {
@@ -57,17 +57,7 @@ impl SpikedProblem {
         if !near_axis {
             let mut fp_cfg = cfg.fixed_point;
             fp_cfg.max_iter = fp_cfg.max_iter.min(500);
-            let res = solve_fixed_point(
-                |xx: &[C64], out: &mut [C64]| {
-                    if self.eval(z, xx, ws) {
-                        out.copy_from_slice(&ws.y);
-                    } else {
-                        out.fill(C64::new(f64::NAN, 0.0));
-                    }
-                },
-                x,
-                &fp_cfg,
-            );
+            let res = self.anderson(z, x, &fp_cfg, ws);
             if let Ok(sol) = res {
                 work += sol.iterations;
                 // refresh the workspace at the returned point for the branch check
@@ -91,6 +81,28 @@ impl SpikedProblem {
         Ok((work + it, r))
     }
 
+    /// Damped Anderson iteration of the map at `z` from `x`, evaluating in `ws` (a
+    /// non-finite or singular step is a NaN image, which the iteration reports).
+    fn anderson(
+        &self,
+        z: C64,
+        x: &[C64],
+        cfg: &FixedPointConfig,
+        ws: &mut Workspace,
+    ) -> Result<FixedPointSolution> {
+        solve_fixed_point(
+            |xx: &[C64], out: &mut [C64]| {
+                if self.eval(z, xx, ws) {
+                    out.copy_from_slice(&ws.y);
+                } else {
+                    out.fill(C64::new(f64::NAN, 0.0));
+                }
+            },
+            x,
+            cfg,
+        )
+    }
+
     /// Continuation in `Im z` from far above down to `z`.
     fn descend(
         &self,
@@ -104,17 +116,7 @@ impl SpikedProblem {
         let mut h = 2.0 * z.norm().max(self.scale());
         let zt = z + C64::new(0.0, h);
         self.initial_guess(zt, x);
-        let top = solve_fixed_point(
-            |xx: &[C64], out: &mut [C64]| {
-                if self.eval(zt, xx, ws) {
-                    out.copy_from_slice(&ws.y);
-                } else {
-                    out.fill(C64::new(f64::NAN, 0.0));
-                }
-            },
-            x,
-            &cfg.fixed_point,
-        )?;
+        let top = self.anderson(zt, x, &cfg.fixed_point, ws)?;
         x.copy_from_slice(&top.value);
         let mut work = top.iterations;
         let mut ratio = 0.25_f64;
