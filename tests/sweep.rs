@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-const EXE: &str = env!("CARGO_BIN_EXE_giantstep");
+mod common;
+
+use common::{EXE, curve_sweep, s};
 
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("giantstep-sweep-{name}-{}", std::process::id()));
@@ -36,28 +38,10 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     p.to_string_lossy().into_owned()
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-const CURVE: &str = r#"
-computation = "risk"
-points_per_job = 7
-[base]
-activation = "relu"
-target = "tanh"
-eta = 3.0
-psi = 1.0
-noise = 0.1
-[axes]
-lambda = [0.01, 0.1]
-alpha = { start = 0.5, stop = 4.0, num = 12 }
-"#;
-
 #[test]
 fn plan_is_deterministic_and_a_new_axis_value_only_adds_points() {
     let dir = tmp("plan");
-    let file = write(&dir, "curve.toml", CURVE);
+    let file = write(&dir, "curve.toml", &curve_sweep(7));
     let (a, b) = (dir.join("a"), dir.join("b"));
     ok(&["sweep", "plan", &file, "--out", s(&a)]);
     ok(&["sweep", "plan", &file, "--out", s(&b)]);
@@ -97,7 +81,7 @@ fn plan_is_deterministic_and_a_new_axis_value_only_adds_points() {
     let file2 = write(
         &dir,
         "curve2.toml",
-        &CURVE.replace("[0.01, 0.1]", "[0.01, 0.1, 1.0]"),
+        &curve_sweep(7).replace("[0.01, 0.1]", "[0.01, 0.1, 1.0]"),
     );
     let c = dir.join("c");
     ok(&["sweep", "plan", &file2, "--out", s(&c)]);
@@ -253,7 +237,7 @@ fn cli_json(args: &[&str]) -> Value {
 #[test]
 fn merged_numbers_are_the_cli_numbers_bit_for_bit() {
     let dir = tmp("parity");
-    let file = write(&dir, "curve.toml", CURVE);
+    let file = write(&dir, "curve.toml", &curve_sweep(7));
     let sw = dir.join("sw");
     ok(&["sweep", "plan", &file, "--out", s(&sw)]);
     ok(&["sweep", "run", s(&sw), "--jobs", "2", "--quiet"]);

@@ -11,21 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const EXE: &str = env!("CARGO_BIN_EXE_giantstep");
+mod common;
 
-const CURVE: &str = r#"
-computation = "risk"
-points_per_job = 4
-[base]
-activation = "relu"
-target = "tanh"
-eta = 3.0
-psi = 1.0
-noise = 0.1
-[axes]
-lambda = [0.01, 0.1]
-alpha = { start = 0.5, stop = 4.0, num = 12 }
-"#;
+use common::{EXE, curve_sweep, s};
 
 fn ok(cmd: &mut Command) -> Output {
     let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
@@ -85,14 +73,10 @@ fn scratch(name: &str) -> PathBuf {
     d
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
 /// Plans the curve into `dir/name`; returns the sweep directory.
 fn planned(dir: &Path, name: &str) -> PathBuf {
     let file = dir.join("curve.toml");
-    std::fs::write(&file, CURVE).unwrap();
+    std::fs::write(&file, curve_sweep(4)).unwrap();
     let sw = dir.join(name);
     giantstep(&["sweep", "plan", s(&file), "--out", s(&sw)]);
     sw
