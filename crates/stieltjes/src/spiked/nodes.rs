@@ -46,7 +46,9 @@ pub(super) struct KappaNodes {
     /// `φ` over all distinct nodes, feature-major `[j K + k]` (kept nodes `k < kept`).
     all_phi: Vec<f64>,
     all_weights: Vec<f64>,
-    /// `φ` over the kept nodes, feature-major `[j kept + k]` (empty when all are kept).
+    /// `φ` over the kept nodes, feature-major `[j kept + k]` (empty when all are kept): a
+    /// copy, because the κ-sums over these compact rows measured 6 % faster than over the
+    /// first `kept` entries of the rows of `all_phi`.
     kept_phi: Vec<f64>,
     kept: usize,
     m: usize,
