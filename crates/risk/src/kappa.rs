@@ -218,20 +218,10 @@ pub fn build_profile(
     let mut m0 = vec![0.0; k * r];
     let mut d = vec![0.0; k * r];
     let mut e2 = vec![0.0; k * r];
-    // one table per spiked group (groups u_b = ±u_a share one evaluation)
-    let spiked: Vec<f64> = groups.iter().map(|g| g.u).filter(|&u| u != 0.0).collect();
-    let mut tables = sc.eval_products(&spiked, &nodes).map_err(herr)?.into_iter();
-    for (a, g) in groups.iter().enumerate() {
-        if g.u == 0.0 {
-            let v = sc.eval(0.0).map_err(herr)?;
-            for i in 0..k {
-                m0[i * r + a] = v.mu[0];
-                d[i * r + a] = v.mu[1];
-                e2[i * r + a] = v.mu_star_sq;
-            }
-            continue;
-        }
-        let tab = tables.next().expect("one table per spiked group");
+    // one table per group (groups u_b = ±u_a share one evaluation, u = 0 costs two)
+    let us: Vec<f64> = groups.iter().map(|g| g.u).collect();
+    let tables = sc.eval_products(&us, &nodes).map_err(herr)?;
+    for (a, tab) in tables.iter().enumerate() {
         let ms2 = tab.mu_star_sq();
         for i in 0..k {
             m0[i * r + a] = tab.mu(i, 0);

@@ -3,9 +3,10 @@
 //! `ρ(x) = lim_{η↓0} Im m(x + iη)/π`. The sweep solves at `z_j = x_j + iη` with
 //! `η = eta_rel · scale` (`scale` = first moment of the spectrum; default `eta_rel = 1e-9`),
 //! walking along the grid with Newton warm starts (quadratic predictor through the three
-//! previous points, a secant after the first two). A point is accepted only if Newton converges and the solution is on the Herglotz
-//! branch (`Im q̃_a ≥ 0`, `Im δ(κ) ≥ 0`, see [`crate::spiked`]); otherwise it is recomputed
-//! from scratch by continuation from large `Im z` down to `η` ("restart").
+//! previous points, a secant after the first two). A point is accepted only if Newton
+//! converges and the solution is on the Herglotz branch (`Im q̃_a ≥ 0`, `Im δ(κ) ≥ 0`, see
+//! [`crate::spiked`]); otherwise it is recomputed from scratch by continuation from large
+//! `Im z` down to `η` ("restart").
 //!
 //! When `ψ > α` the atom `1 - α/ψ` at 0 is removed analytically: the density reported is
 //! `Im[m(z) + (1 - α/ψ)/z]/π`, so it integrates to `α/ψ` on `(0, ∞)`. Values that are
@@ -16,9 +17,10 @@
 //! the last Jacobian (one evaluation each, `O(K m)` + `O(n²)`), then, if they do not contract
 //! by 2 per step or do not converge, Newton steps (`O(K m²/2 + n (r³ + m²))` each, and a fresh
 //! Jacobian for the next chords). Measured on ReLU, `u = ±1.5`, `ψ = 1`, `α = 2`, `K = 160`,
-//! 1000 points on `[0, 5]`: 2.8 chord steps and 0.43 Newton steps per point, 11-12 ms per
-//! 1000 points on one core (with at most 6 chord steps: 4.5 and 0.28, 13 ms; the κ-sums are
-//! those of [`crate::spiked`]'s `kappa_sum` module).
+//! 1000 points on `[0, 5]`: 2.8 chord steps and 0.43 Newton steps per point, about 5 ms per
+//! 1000 points on one core (the κ-sums run over the 76 nodes of weight above round-off; with
+//! all 160 nodes it was 11-12 ms, and 13 ms with at most 6 chord steps: 4.5 and 0.28 per
+//! point).
 //!
 //! Right edge `E`: a scan from an upper bound of the support down a 400-point grid at the
 //! sweep's `η` (solved to `1e-9` only) stops at the first point with `ρ > 1e-6 / scale`; the

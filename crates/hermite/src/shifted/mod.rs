@@ -321,7 +321,8 @@ impl ShiftedCoefficients {
     /// bit for bit those of an earlier one, in the same or the reverse order (`u_b = u_a`, or
     /// `u_b = -u_a` on a rule symmetric about 0 as the Gaussian rules are), reuses that
     /// table: equal shifts give equal values, so this is exact, and it halves the work of
-    /// the one-step model's groups `a = ±1`.
+    /// the one-step model's groups `a = ±1`. A spike-free `u = 0` costs two evaluations
+    /// (its shifts are `+0` and `-0`).
     ///
     /// ```
     /// use giantstep_hermite::{Activation, ShiftedCoefficients};
@@ -343,7 +344,10 @@ impl ShiftedCoefficients {
             let key = bits(&shifts);
             let mut rev_key = key.clone();
             rev_key.reverse();
-            let table = if let Some(i) = keys.iter().position(|k| *k == key) {
+            let table = if u == 0.0 {
+                let (pos, neg) = (self.eval(0.0)?, self.eval(-0.0)?);
+                ShiftedTable::at_zeros(shifts, &pos, &neg)
+            } else if let Some(i) = keys.iter().position(|k| *k == key) {
                 tables[i].clone()
             } else if let Some(i) = keys.iter().position(|k| *k == rev_key) {
                 tables[i].reversed()

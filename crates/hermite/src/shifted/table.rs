@@ -67,6 +67,22 @@ impl ShiftedTable {
         self.shifts.is_empty()
     }
 
+    /// The values at shifts that are all `±0`: `pos` where the shift is `+0`, `neg` where it
+    /// is `-0` (the two differ at most in the sign of zero entries).
+    pub(super) fn at_zeros(shifts: Vec<f64>, pos: &ShiftedValues, neg: &ShiftedValues) -> Self {
+        let pick = |c: &f64| if c.is_sign_negative() { neg } else { pos };
+        Self {
+            k_max: pos.mu.len() - 1,
+            mu: shifts
+                .iter()
+                .flat_map(|c| pick(c).mu.iter().copied())
+                .collect(),
+            second_moment: shifts.iter().map(|c| pick(c).second_moment).collect(),
+            mu_star_sq: shifts.iter().map(|c| pick(c).mu_star_sq).collect(),
+            shifts,
+        }
+    }
+
     /// The same values with the shifts in reverse order.
     pub(super) fn reversed(&self) -> Self {
         let w = self.k_max + 1;
